@@ -1,0 +1,158 @@
+/**
+ * Topology types. `TopologySpec` is what users write (stack config `bcos:topology` or a standalone
+ * YAML file; the shape is fixed by ../shared/contracts.md). `Model` is the validated, defaulted form
+ * every later stage reads; nothing downstream looks at a `TopologySpec`.
+ */
+
+export type ConsensusType = "pbft" | "raft" | "rpbft";
+
+/** SSH access to a host. */
+export interface SshConnectionSpec {
+  /** SSH port, default 22. */
+  port?: number;
+  /** Login user, default the current user's name is NOT assumed: default "root". */
+  user?: string;
+  /** Name of the secret stack config key that holds the private key; default `sshPrivateKey`. */
+  privateKeyConfig?: string;
+  /** Pinned host key in `known_hosts` form (`ssh-ed25519 AAAA…`); absent: trust on first use. */
+  hostKey?: string;
+}
+
+export interface HostSpec {
+  /** Address other nodes use to reach this host's p2p ports (IPv4, IPv6 or DNS name). */
+  address: string;
+  /** `local` (this machine) or `{ ssh: {...} }`. */
+  connection: "local" | { ssh: SshConnectionSpec };
+  /** Folder on the host under which node folders live (`<deployDir>/<node>/`). */
+  deployDir: string;
+}
+
+export interface NodeSpec {
+  host: string;
+  p2pPort?: number;
+  channelPort?: number;
+  rpcPort?: number;
+}
+
+export interface AgencySpec {
+  nodes?: Record<string, NodeSpec>;
+}
+
+export interface GroupSpec {
+  consensus?: ConsensusType;
+  sealers: string[];
+  observers?: string[];
+  free?: string[];
+  /** Genesis block timestamp in ms; chosen once at first creation when absent. */
+  timestamp?: number;
+  /** [consensus] max_trans_num, default 1000. */
+  maxTransNum?: number;
+  /** [tx] gas_limit, default 300000000. */
+  gasLimit?: number;
+  /** [consensus] consensus_timeout in seconds, default 3 (minimum 3). */
+  consensusTimeout?: number;
+  /** rpbft only: [consensus] epoch_sealer_num, default the number of initial sealers. */
+  epochSealerNum?: number;
+  /** rpbft only: [consensus] epoch_block_num, default 1000. */
+  epochBlockNum?: number;
+  /** [evm] enable_free_storage, default false. */
+  enableFreeStorage?: boolean;
+}
+
+export interface BinarySpec {
+  path?: string;
+  url?: string;
+  sha256?: string;
+}
+
+export interface ChainSpec {
+  id?: number;
+  smCrypto?: boolean;
+  smCryptoChannel?: boolean;
+  version?: string;
+  certValidityDays?: number;
+  install?: boolean;
+  binary?: BinarySpec;
+  deleteDataOnRemove?: boolean;
+}
+
+export interface TopologySpec {
+  chain?: ChainSpec;
+  hosts: Record<string, HostSpec>;
+  agencies: Record<string, AgencySpec>;
+  groups?: Record<string, GroupSpec>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validated model
+
+export interface Chain {
+  id: number;
+  smCrypto: boolean;
+  smCryptoChannel: boolean;
+  /** x.y.z, e.g. "2.11.1"; written as [compatibility] supported_version. */
+  version: string;
+  certValidityDays: number;
+  install: boolean;
+  binary?: BinarySpec;
+  deleteDataOnRemove: boolean;
+}
+
+export type HostConnection =
+  | { kind: "local" }
+  | { kind: "ssh"; port: number; user: string; privateKeyConfig: string; hostKey?: string };
+
+export interface Host {
+  name: string;
+  address: string;
+  connection: HostConnection;
+  deployDir: string;
+}
+
+export interface Node {
+  name: string;
+  agency: string;
+  host: string;
+  p2pPort: number;
+  channelPort: number;
+  rpcPort: number;
+}
+
+export interface Agency {
+  name: string;
+  /** Node names in declaration order. */
+  nodes: string[];
+}
+
+/** Genesis parameters: frozen once a group exists (FISCO keeps block 0 forever). */
+export interface GenesisParams {
+  consensus: ConsensusType;
+  maxTransNum: number;
+  gasLimit: number;
+  consensusTimeout: number;
+  epochSealerNum: number;
+  epochBlockNum: number;
+  enableFreeStorage: boolean;
+}
+
+export interface Group {
+  id: number;
+  sealers: string[];
+  observers: string[];
+  free: string[];
+  /** Present when the topology pins it; otherwise chosen at first creation. */
+  timestamp?: number;
+  genesis: GenesisParams;
+}
+
+export interface Model {
+  chain: Chain;
+  /** In declaration order. */
+  hosts: Host[];
+  /** In declaration order. */
+  agencies: Agency[];
+  /** All nodes of the chain in declaration order (agency by agency). */
+  nodes: Node[];
+  /** Sorted by id. */
+  groups: Group[];
+}
