@@ -1,0 +1,63 @@
+/**
+ * Node ports: FISCO's default +1 pattern per machine, and one port space per machine. P2P, channel
+ * and JSON-RPC ports all bind on the same address, so any two of them clash.
+ */
+import { Checker, keyPath } from "./checker";
+import { Node } from "./types";
+import type { DeclaredNode } from "./validate-agencies";
+import { HostTable, machineOf } from "./validate-hosts";
+
+export const PORT_KINDS = ["p2pPort", "channelPort", "rpcPort"] as const;
+export type PortKind = (typeof PORT_KINDS)[number];
+
+/** build_chain's first ports; the i-th node on a machine gets base + i. */
+export const PORT_BASES: Readonly<Record<PortKind, number>> = { p2pPort: 30300, channelPort: 20200, rpcPort: 8545 };
+
+interface PortUse {
+  node: string;
+  kind: PortKind;
+}
+
+/**
+ * Nodes with ports filled in (declaration order). Nodes whose host or ports are invalid are left
+ * out; their problems are reported already, and the model is not built in that case.
+ */
+export function assignPorts(c: Checker, declared: readonly DeclaredNode[], hosts: HostTable): Node[] {
+  const nodesOnMachine = new Map<string, number>();
+  const used = new Map<string, Map<number, PortUse>>();
+  const nodes: Node[] = [];
+  for (const node of declared) {
+    const host = node.host === undefined ? undefined : hosts.get(node.host);
+    if (host === undefined) continue;
+    const machine = machineOf(host);
+    const index = nodesOnMachine.get(machine) ?? 0;
+    nodesOnMachine.set(machine, index + 1);
+    const ports = new Map<PortKind, number>();
+    for (const kind of PORT_KINDS) {
+      const given = node.ports[kind];
+      if (given === null) continue;
+      const port = given ?? PORT_BASES[kind] + index;
+      ports.set(kind, port);
+      const taken = used.get(machine) ?? new Map<number, PortUse>();
+      used.set(machine, taken);
+      const holder = taken.get(port);
+      if (holder === undefined) {
+        taken.set(port, { node: node.name, kind });
+        continue;
+      }
+      const how = given === undefined ? "its default port" : "port";
+      c.report(
+        keyPath(node.path, kind),
+        port,
+        `${how} ${port} on ${host.address} is already taken by ${holder.node} (${holder.kind})`,
+        `give ${node.name} a free ${kind}; every p2p, channel and rpc port on one address must differ`,
+      );
+    }
+    const p2pPort = ports.get("p2pPort");
+    const channelPort = ports.get("channelPort");
+    const rpcPort = ports.get("rpcPort");
+    if (p2pPort === undefined || channelPort === undefined || rpcPort === undefined) continue;
+    nodes.push({ name: node.name, agency: node.agency, host: host.name, p2pPort, channelPort, rpcPort });
+  }
+  return nodes;
+}

@@ -1,0 +1,45 @@
+/**
+ * Turns user input into the `Model`: checks everything, reports every problem at once, and fills
+ * in defaults. Nothing after this point reads the raw topology.
+ */
+import { Checker, isGiven } from "./checker";
+import { assignPorts } from "./ports";
+import { TopologyError } from "./topology-error";
+import { Model } from "./types";
+import { readAgencies } from "./validate-agencies";
+import { readChain } from "./validate-chain";
+import { readGroups } from "./validate-groups";
+import { readHosts } from "./validate-hosts";
+
+const TOP_KEYS = ["chain", "hosts", "agencies", "groups"];
+
+/** @param source names the input in the error message (file name or config key). */
+export function validateTopology(raw: unknown, source?: string): Model {
+  const c = new Checker();
+  const top = c.map(raw, "", "{ hosts: {…}, agencies: {…}, groups: {…} }");
+  if (top === undefined) {
+    if (!isGiven(raw)) c.report("", raw, "is empty", "write a topology with at least hosts and agencies");
+    throw new TopologyError(c.issues, source);
+  }
+  c.onlyKeys(top, "", TOP_KEYS);
+  c.present(top, "hosts", "", "add hosts: { <name>: { address: …, connection: local, deployDir: … } }");
+  c.present(top, "agencies", "", "add agencies: { <name>: { nodes: { … } } }");
+
+  const { chain, version } = readChain(c, top.chain);
+  // A missing or malformed section is reported once; checks that refer into it are skipped.
+  const hosts = readHosts(c, top.hosts);
+  const members = readAgencies(c, top.agencies, hosts);
+  const nodes = hosts && members ? assignPorts(c, members.nodes, hosts) : [];
+  const nodeNames = members && new Set(members.nodes.map((n) => n.name));
+  const groups = readGroups(c, top.groups, nodeNames, version);
+
+  if (c.issues.length > 0 || hosts === undefined || members === undefined) throw new TopologyError(c.issues, source);
+  return {
+    chain,
+    // Every host is valid here, otherwise issues would have been reported.
+    hosts: [...hosts.values()].filter((h) => h !== undefined),
+    agencies: members.agencies,
+    nodes,
+    groups,
+  };
+}
