@@ -6,7 +6,8 @@ import { BinarySpec, Chain } from "./types";
 const DEFAULT: Version = [2, 11, 1];
 const DEFAULT_VERSION = DEFAULT.join(".");
 /** Dynamic group RPCs (generateGroup/startGroup), which adding groups to a running chain relies on. */
-const MIN_VERSION: Version = [2, 2, 0];
+/** channel_cert/ (RSA channel) and the SDK bundle we render exist since 2.9.0. */
+const MIN_VERSION: Version = [2, 9, 0];
 
 const CHAIN_KEYS = ["id", "smCrypto", "smCryptoChannel", "version", "certValidityDays", "install", "binary", "deleteDataOnRemove"];
 const BINARY_KEYS = ["path", "url", "sha256"];
@@ -33,7 +34,7 @@ function readVersion(c: Checker, value: unknown, path: string): Version | undefi
     return undefined;
   }
   if (!versionAtLeast(version, MIN_VERSION)) {
-    c.report(path, text, "must be at least 2.2.0 (dynamic groups need it)", `use "${DEFAULT_VERSION}"`);
+    c.report(path, text, "must be at least 2.9.0 (the RSA channel_cert/ layout and SDK bundle need it)", `use "${DEFAULT_VERSION}"`);
     return undefined;
   }
   return version;
@@ -70,8 +71,8 @@ function readBinary(c: Checker, value: unknown, path: string): BinarySpec | unde
   return binary;
 }
 
-/** The chain settings with defaults applied, and the parsed version for version-dependent rules. */
-export function readChain(c: Checker, value: unknown): { chain: Chain; version: Version } {
+/** The chain settings with defaults applied. */
+export function readChain(c: Checker, value: unknown): { chain: Chain } {
   const path = "chain";
   const map = c.map(value, path, "{ id: 1, install: false }") ?? {};
   c.onlyKeys(map, path, CHAIN_KEYS);
@@ -108,5 +109,5 @@ export function readChain(c: Checker, value: unknown): { chain: Chain; version: 
       "set chain.binary.path (or chain.binary.url with sha256), or chain.install: false to only produce files",
     );
   }
-  return { chain, version };
+  return { chain };
 }

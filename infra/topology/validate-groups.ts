@@ -1,6 +1,5 @@
 /** The `groups:` section: membership and the genesis parameters FISCO freezes into block 0. */
 import { Checker, isGiven, itemPath, keyPath, YamlMap } from "./checker";
-import { Version, versionAtLeast } from "./formats";
 import { ConsensusType, GenesisParams, Group } from "./types";
 
 const GROUP_KEYS = [
@@ -20,7 +19,6 @@ const CONSENSUS_TYPES: readonly ConsensusType[] = ["pbft", "raft", "rpbft"];
 const MEMBER_LISTS = ["sealers", "observers", "free"] as const;
 /** FISCO skips a genesis whose group id is outside this range. */
 const MAX_GROUP_ID = 32767;
-const RPBFT_SINCE: Version = [2, 3, 0];
 /** Anything below is a timestamp in seconds (1e12 ms is September 2001). */
 const MIN_MILLISECONDS = 1e12;
 
@@ -31,15 +29,12 @@ function readGroupId(c: Checker, key: string, path: string): number | undefined 
   return undefined;
 }
 
-function readConsensus(c: Checker, value: unknown, path: string, version: Version): ConsensusType {
+function readConsensus(c: Checker, value: unknown, path: string): ConsensusType {
   if (!isGiven(value)) return "pbft";
   const consensus = CONSENSUS_TYPES.find((t) => t === value);
   if (consensus === undefined) {
     c.report(path, value, `unknown consensus`, `write one of ${CONSENSUS_TYPES.join(", ")} (lower case)`);
     return "pbft";
-  }
-  if (consensus === "rpbft" && !versionAtLeast(version, RPBFT_SINCE)) {
-    c.report(path, value, "rpbft needs chain.version 2.3.0 or later", "raise chain.version or use pbft");
   }
   return consensus;
 }
@@ -84,9 +79,9 @@ function readMembers(c: Checker, map: YamlMap, path: string, nodeNames: Readonly
   return members;
 }
 
-function readGenesis(c: Checker, map: YamlMap, path: string, sealerCount: number, version: Version): GenesisParams {
+function readGenesis(c: Checker, map: YamlMap, path: string, sealerCount: number): GenesisParams {
   const at = (key: string) => keyPath(path, key);
-  const consensus = readConsensus(c, map.consensus, at("consensus"), version);
+  const consensus = readConsensus(c, map.consensus, at("consensus"));
   for (const key of ["epochSealerNum", "epochBlockNum"]) {
     if (isGiven(map[key]) && consensus !== "rpbft") {
       c.report(at(key), map[key], `only applies to rpbft consensus (this group uses ${consensus})`, `remove ${key} or set consensus: rpbft`);
@@ -113,7 +108,7 @@ function readGenesis(c: Checker, map: YamlMap, path: string, sealerCount: number
 }
 
 /** Groups sorted by id. `nodeNames` is undefined when the agencies section is unusable. */
-export function readGroups(c: Checker, value: unknown, nodeNames: ReadonlySet<string> | undefined, version: Version): Group[] {
+export function readGroups(c: Checker, value: unknown, nodeNames: ReadonlySet<string> | undefined): Group[] {
   const groups: Group[] = [];
   const map = c.map(value, "groups", "{ 1: { sealers: [node0] } }");
   if (map === undefined) return groups;
@@ -129,7 +124,7 @@ export function readGroups(c: Checker, value: unknown, nodeNames: ReadonlySet<st
     c.present(groupMap, "sealers", path, "add sealers: [<node>, …] (a group needs at least one sealer)");
     const members = readMembers(c, groupMap, path, nodeNames);
     const timestamp = readTimestamp(c, groupMap.timestamp, keyPath(path, "timestamp"));
-    const genesis = readGenesis(c, groupMap, path, members.sealers.length, version);
+    const genesis = readGenesis(c, groupMap, path, members.sealers.length);
     if (id === undefined) continue;
     const group: Group = { id, ...members, genesis };
     if (timestamp !== undefined) group.timestamp = timestamp;

@@ -25,13 +25,13 @@ export function validateTopology(raw: unknown, source?: string): Model {
   c.present(top, "hosts", "", "add hosts: { <name>: { address: …, connection: local, deployDir: … } }");
   c.present(top, "agencies", "", "add agencies: { <name>: { nodes: { … } } }");
 
-  const { chain, version } = readChain(c, top.chain);
+  const { chain } = readChain(c, top.chain);
   // A missing or malformed section is reported once; checks that refer into it are skipped.
   const hosts = readHosts(c, top.hosts);
   const members = readAgencies(c, top.agencies, hosts);
   const nodes = hosts && members ? assignPorts(c, members.nodes, hosts) : [];
   const nodeNames = members && new Set(members.nodes.map((n) => n.name));
-  const groups = readGroups(c, top.groups, nodeNames, version);
+  const groups = readGroups(c, top.groups, nodeNames);
 
   if (c.issues.length > 0 || hosts === undefined || members === undefined) throw new TopologyError(c.issues, source);
   return {

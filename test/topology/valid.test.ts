@@ -239,13 +239,13 @@ describe("accepted shapes", () => {
 
   it("accepts IPv6 and host name addresses, GM channel and the oldest supported version", () => {
     const t = baseTopology();
-    t.chain = { version: "2.2.0", smCryptoChannel: true, install: true, binary: { path: "./bin/fisco-bcos" } };
+    t.chain = { version: "2.9.0", smCryptoChannel: true, install: true, binary: { path: "./bin/fisco-bcos" } };
     t.hosts.local.address = "::1";
     t.hosts.remote.address = "node-b.example.com";
     t.groups["2"].consensus = "pbft";
     const model = validateTopology(t);
     expect(model.hosts.map((h) => h.address)).toEqual(["::1", "node-b.example.com"]);
-    expect(model.chain).toMatchObject({ version: "2.2.0", smCrypto: true, smCryptoChannel: true, binary: { path: "./bin/fisco-bcos" } });
+    expect(model.chain).toMatchObject({ version: "2.9.0", smCrypto: true, smCryptoChannel: true, binary: { path: "./bin/fisco-bcos" } });
   });
 
   it("accepts every genesis setting at its boundary", () => {
