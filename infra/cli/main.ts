@@ -1,0 +1,35 @@
+import { loadTopologyFile } from "../topology/load";
+import { parseCliArgs, usage, UsageError } from "./args";
+import { runRender } from "./render-command";
+
+/** Entry point of `bcos-pulumi`; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    const args = parseCliArgs(argv);
+    switch (args.command) {
+      case "help":
+        process.stdout.write(usage);
+        return 0;
+      case "validate": {
+        const model = loadTopologyFile(args.topology);
+        process.stdout.write(
+          `${args.topology}: valid (${model.nodes.length} nodes, ${model.agencies.length} agencies, ` +
+            `groups ${model.groups.map((g) => g.id).join(", ") || "none"})\n`,
+        );
+        return 0;
+      }
+      case "render":
+        await runRender(args, log);
+        return 0;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      log(`error: ${e.message}\n\n${usage}`);
+      return 2;
+    }
+    // Topology, CA and output-folder errors already name the field, the value and the fix.
+    log(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
