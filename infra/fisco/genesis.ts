@@ -53,7 +53,7 @@ export function renderGroupGenesis(input: GroupGenesisInput): string {
     note("seconds, 3 or more"),
     entry("consensus_timeout", params.consensusTimeout),
     note("read by rpbft only: sealers per epoch and epoch length in blocks"),
-    entry("epoch_sealer_num", params.epochSealerNum),
+    entry("epoch_sealer_num", params.epochSealerNum ?? input.sealerIds.length),
     entry("epoch_block_num", params.epochBlockNum),
     note("initial sealers: node IDs, sorted"),
     ...orderedSealers(input.sealerIds).map((id, i) => entry(`node.${i}`, id)),
@@ -86,7 +86,7 @@ export function genesisMark(input: GenesisMarkInput): string {
   parts.push(input.stateType ?? "storage");
   if (versionAtLeast(version, "2.4.0")) parts.push(params.enableFreeStorage ? FREE_STORAGE_FLAG : "0");
   parts.push(params.maxTransNum, params.gasLimit);
-  if (params.consensus === "rpbft") parts.push(params.epochSealerNum, params.epochBlockNum);
+  if (params.consensus === "rpbft") parts.push(params.epochSealerNum ?? input.sealerIds.length, params.epochBlockNum);
   if (versionAtLeast(version, "2.6.0")) parts.push(params.consensusTimeout);
   return parts.join("-");
 }

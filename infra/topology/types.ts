@@ -130,7 +130,11 @@ export interface GenesisParams {
   maxTransNum: number;
   gasLimit: number;
   consensusTimeout: number;
-  epochSealerNum: number;
+  /**
+   * rpbft sealers per epoch. Absent: the number of sealers when the genesis is frozen, so a later
+   * membership edit does not read as a change of this frozen value.
+   */
+  epochSealerNum?: number;
   epochBlockNum: number;
   enableFreeStorage: boolean;
 }

@@ -101,7 +101,7 @@ function readGenesis(c: Checker, map: YamlMap, path: string, sealerCount: number
     maxTransNum: c.integer(map.maxTransNum, at("maxTransNum"), { min: 1, example: 1000 }) ?? 1000,
     gasLimit: c.integer(map.gasLimit, at("gasLimit"), { min: 0, example: 300000000 }) ?? 300000000,
     consensusTimeout: c.integer(map.consensusTimeout, at("consensusTimeout"), { min: 3, example: 3 }) ?? 3,
-    epochSealerNum: epochSealerNum ?? sealerCount,
+    epochSealerNum,
     epochBlockNum: c.integer(map.epochBlockNum, at("epochBlockNum"), { min: 2, example: 1000 }) ?? 1000,
     enableFreeStorage: c.boolean(map.enableFreeStorage, at("enableFreeStorage")) ?? false,
   };

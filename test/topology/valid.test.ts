@@ -46,7 +46,6 @@ const devModel: Model = {
         maxTransNum: 1000,
         gasLimit: 300000000,
         consensusTimeout: 3,
-        epochSealerNum: 4,
         epochBlockNum: 1000,
         enableFreeStorage: false,
       },
@@ -62,7 +61,6 @@ const devModel: Model = {
         maxTransNum: 1000,
         gasLimit: 300000000,
         consensusTimeout: 3,
-        epochSealerNum: 2,
         epochBlockNum: 1000,
         enableFreeStorage: false,
       },
@@ -143,7 +141,6 @@ describe("defaults", () => {
           maxTransNum: 1000,
           gasLimit: 300000000,
           consensusTimeout: 3,
-          epochSealerNum: 3,
           epochBlockNum: 500,
           enableFreeStorage: false,
         },
@@ -186,7 +183,7 @@ describe("defaults", () => {
     });
   });
 
-  it("defaults pbft genesis parameters, with epochSealerNum the number of sealers", () => {
+  it("defaults pbft genesis parameters, leaving epochSealerNum to the initial sealer count", () => {
     const model = validateTopology(topology({ a: { nodes: { n0: { host: "local" }, n1: { host: "local" } } } }, { 3: { sealers: ["n0", "n1"] } }));
     expect(model.groups[0]).toEqual({
       id: 3,
@@ -198,7 +195,6 @@ describe("defaults", () => {
         maxTransNum: 1000,
         gasLimit: 300000000,
         consensusTimeout: 3,
-        epochSealerNum: 2,
         epochBlockNum: 1000,
         enableFreeStorage: false,
       },

@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KeyPair } from "../infra/providers/key-pair";
+import type { ChainAuthority } from "./chain-authority";
+import { credential, type CredentialOutputs, type Validity } from "./credential";
+
+export interface AgencyArgs {
+  /** The chain CA that signs this agency's CA certificates. */
+  authority: ChainAuthority;
+  /** GM chain: also create the SM2 agency CA (`<agency>-gm`) and the GM SDK pair. */
+  smCrypto: boolean;
+  /** Certificate lifetime and renewal window. */
+  validity: Validity;
+}
+
+/**
+ * One member organisation: its agency CAs under the chain CA, its own RSA channel CA (the SDK
+ * trust anchor for its nodes), and its SDK credentials. The component's name is the agency name.
+ */
+export class Agency extends pulumi.ComponentResource {
+  /** The standard agency CA certificate (PEM). */
+  readonly certPem: pulumi.Output<string>;
+  /** The GM agency CA certificate (PEM); empty on a non-GM chain. */
+  readonly gmCertPem: pulumi.Output<string>;
+  /** The agency's RSA channel CA certificate: what its SDKs trust. */
+  readonly channelCaCertPem: pulumi.Output<string>;
+  readonly std: CredentialOutputs;
+  readonly gm?: CredentialOutputs;
+  readonly channelCa: CredentialOutputs;
+  /**
+   * One RSA key for all of the agency's node channel certificates: they carry the same subject
+   * under the same CA and an SDK accepts any of them, so per-node keys add no identity.
+   */
+  readonly channelNodeKey: KeyPair;
+  readonly sdkChannel: CredentialOutputs;
+  readonly sdkGmSign?: CredentialOutputs;
+  readonly sdkGmEnc?: CredentialOutputs;
+
+  constructor(name: string, args: AgencyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bcos:index:Agency", name, {}, opts);
+    const { validity, authority } = args;
+    this.std = credential(`${name}-agency`, { algorithm: "secp256k1", profile: "agencyCa", subjectName: name, issuer: authority.std, validity }, this);
+    this.channelCa = credential(`${name}-channel-ca`, { algorithm: "rsa2048", profile: "channelCa", subjectName: name, validity }, this);
+    this.channelNodeKey = new KeyPair(`${name}-channel-node-key`, { algorithm: "rsa2048" }, { parent: this });
+    this.sdkChannel = credential(`${name}-sdk`, { algorithm: "rsa2048", profile: "channelSdk", issuer: this.channelCa, validity }, this);
+    if (args.smCrypto) {
+      if (!authority.gm) throw new Error(`agency ${name}: a GM chain needs the GM chain CA`);
+      this.gm = credential(`${name}-gmagency`, { algorithm: "sm2", profile: "gmAgencyCa", subjectName: name, issuer: authority.gm, validity }, this);
+      this.sdkGmSign = credential(`${name}-gmsdk`, { algorithm: "sm2", profile: "gmSdk", issuer: this.gm, validity }, this);
+      this.sdkGmEnc = credential(`${name}-gmensdk`, { algorithm: "sm2", profile: "gmEnSdk", issuer: this.gm, validity }, this);
+    }
+    this.certPem = this.std.certPem;
+    this.gmCertPem = this.gm ? this.gm.certPem : pulumi.output("");
+    this.channelCaCertPem = this.channelCa.certPem;
+    this.registerOutputs({ certPem: this.certPem, gmCertPem: this.gmCertPem, channelCaCertPem: this.channelCaCertPem });
+  }
+}

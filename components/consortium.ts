@@ -1,0 +1,165 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ChainPki } from "../infra/crypto/types";
+import { renderAgencyTree } from "../infra/fisco/chain-tree";
+import { underFolder } from "../infra/fisco/rendered-file";
+import { PackageFile } from "../infra/providers/package-file";
+import type { Model } from "../infra/topology/types";
+import { Agency } from "./agency";
+import { ChainAuthority } from "./chain-authority";
+import { plainCredential, type CredentialOutputs, type Validity } from "./credential";
+import { Group } from "./group";
+import { Node } from "./node";
+
+export interface ConsortiumArgs {
+  /** The validated topology (see infra/topology): every later stage reads only this. */
+  model: Model;
+  /** Folder for the agencies' handover packages (stack config `bcos:outputDir`). */
+  outputDir: string;
+  /** Re-issue certificates this many days before they expire; default 30. */
+  renewBeforeDays?: number;
+}
+
+export interface NodeSummary {
+  id: string;
+  agency: string;
+  host: string;
+  p2p: string;
+  p2pPort: number;
+  channelPort: number;
+  rpcPort: number;
+}
+
+export interface AgencySummary {
+  /** The agency's node folders and sdk/ folder, as .tar.gz. */
+  package: string;
+  /** The agency's sdk/ folder alone, as .tar.gz. */
+  sdkBundle: string;
+}
+
+export interface GroupSummary {
+  timestamp: number;
+  sealers: string[];
+  observers: string[];
+  free: string[];
+}
+
+const optionalCredential = (c: CredentialOutputs | undefined) => (c ? plainCredential(c) : undefined);
+
+/**
+ * The whole chain declared by a topology: the chain CA, each agency with its nodes, each group
+ * with its frozen genesis, and a handover package per agency written to `outputDir`.
+ */
+export class Consortium extends pulumi.ComponentResource {
+  readonly authority: ChainAuthority;
+  readonly agencies: Record<string, Agency> = {};
+  readonly nodes: Record<string, Node> = {};
+  readonly groups: Record<number, Group> = {};
+  /** Per node: ID, agency, host and ports. */
+  readonly nodeSummaries: pulumi.Output<Record<string, NodeSummary>>;
+  /** Per agency: package and SDK bundle paths. */
+  readonly agencySummaries: pulumi.Output<Record<string, AgencySummary>>;
+  /** Per group: genesis timestamp and declared roles. */
+  readonly groupSummaries: pulumi.Output<Record<string, GroupSummary>>;
+
+  constructor(name: string, args: ConsortiumArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bcos:index:Consortium", name, {}, opts);
+    const { model } = args;
+    const { smCrypto } = model.chain;
+    const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: args.renewBeforeDays ?? 30 };
+
+    this.authority = new ChainAuthority("chain", { smCrypto, validity }, { parent: this });
+    for (const agency of model.agencies) {
+      this.agencies[agency.name] = new Agency(agency.name, { authority: this.authority, smCrypto, validity }, { parent: this });
+    }
+    for (const node of model.nodes) {
+      const host = model.hosts.find((h) => h.name === node.host);
+      if (!host) throw new Error(`node ${node.name}: unknown host ${node.host}`);
+      const agency = this.agencies[node.agency];
+      this.nodes[node.name] = new Node(
+        node.name,
+        { agency, smCrypto, host: host.name, address: host.address, p2pPort: node.p2pPort, channelPort: node.channelPort, rpcPort: node.rpcPort, validity },
+        { parent: agency },
+      );
+    }
+    for (const group of model.groups) {
+      this.groups[group.id] = new Group(
+        `group-${group.id}`,
+        {
+          groupId: group.id,
+          params: group.genesis,
+          sealerIds: group.sealers.map((n) => this.nodes[n].nodeId),
+          timestamp: group.timestamp,
+          version: model.chain.version,
+        },
+        { parent: this },
+      );
+    }
+
+    const pki = this.chainPki();
+    const genesis = pulumi.output(Object.fromEntries(model.groups.map((g) => [g.id, this.groups[g.id].genesis])));
+    const agencySummaries: Record<string, AgencySummary> = {};
+    for (const agency of model.agencies) {
+      const files = pulumi
+        .all([pki, genesis])
+        .apply(([plain, genesisOverride]) => underFolder(agency.name, renderAgencyTree(model, plain, agency.name, {}, { genesisOverride })));
+      const summary: AgencySummary = {
+        package: `${args.outputDir}/${agency.name}.tar.gz`,
+        sdkBundle: `${args.outputDir}/${agency.name}-sdk.tar.gz`,
+      };
+      new PackageFile(`${agency.name}-package`, { path: summary.package, files }, { parent: this.agencies[agency.name] });
+      new PackageFile(
+        `${agency.name}-sdk-bundle`,
+        { path: summary.sdkBundle, files: files.apply((all) => all.filter((f) => f.path.startsWith(`${agency.name}/sdk/`))) },
+        { parent: this.agencies[agency.name] },
+      );
+      agencySummaries[agency.name] = summary;
+    }
+
+    this.nodeSummaries = pulumi.output(
+      Object.fromEntries(
+        model.nodes.map((n) => [
+          n.name,
+          {
+            id: this.nodes[n.name].nodeId,
+            agency: n.agency,
+            host: n.host,
+            p2p: this.nodes[n.name].p2pEndpoint,
+            p2pPort: n.p2pPort,
+            channelPort: n.channelPort,
+            rpcPort: n.rpcPort,
+          },
+        ]),
+      ),
+    );
+    this.agencySummaries = pulumi.output(agencySummaries);
+    this.groupSummaries = pulumi.output(
+      Object.fromEntries(
+        model.groups.map((g) => [String(g.id), { timestamp: this.groups[g.id].timestamp, sealers: g.sealers, observers: g.observers, free: g.free }]),
+      ),
+    );
+    this.registerOutputs({ nodes: this.nodeSummaries, agencies: this.agencySummaries, groups: this.groupSummaries });
+  }
+
+  /** Every credential of the chain as the plain structure the renderers take (a secret). */
+  private chainPki(): pulumi.Output<ChainPki> {
+    const { authority } = this;
+    return pulumi.output({
+      authority: { std: plainCredential(authority.std), gm: optionalCredential(authority.gm) },
+      agencies: Object.entries(this.agencies).map(([name, a]) => ({
+        name,
+        std: plainCredential(a.std),
+        gm: optionalCredential(a.gm),
+        channelCa: plainCredential(a.channelCa),
+        sdk: { channel: plainCredential(a.sdkChannel), gmSign: optionalCredential(a.sdkGmSign), gmEnc: optionalCredential(a.sdkGmEnc) },
+      })),
+      nodes: Object.entries(this.nodes).map(([name, n]) => ({
+        name,
+        std: plainCredential(n.std),
+        gmSign: optionalCredential(n.gmSign),
+        gmEnc: optionalCredential(n.gmEnc),
+        channel: plainCredential(n.channel),
+        nodeId: n.nodeId,
+      })),
+    }) as pulumi.Output<ChainPki>;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The Pulumi program: reads the stack's topology (`bcos:topology`), validates it before anything
+ * is registered, and builds the consortium. Stack outputs: per node its ID, host and ports; per
+ * agency its handover package and SDK bundle; per group its genesis timestamp and roles.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Consortium } from "./components";
+import { topologyFromConfigValue } from "./infra/topology/load";
+
+const config = new pulumi.Config("bcos");
+// Throws the validator's message (path, value, fix) on bad input; nothing is registered then.
+const model = topologyFromConfigValue(config.requireObject("topology"));
+const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
+
+const consortium = new Consortium("consortium", { model, outputDir });
+
+export const nodes = consortium.nodeSummaries;
+export const agencies = consortium.agencySummaries;
+export const groups = consortium.groupSummaries;

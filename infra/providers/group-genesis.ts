@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { GenesisParams } from "../topology/types";
+import { delegatingProvider } from "./delegating-provider";
+
+const provider = delegatingProvider("infra/providers/group-genesis-provider.ts", "groupGenesisProvider");
+
+export interface GroupGenesisArgs {
+  /** The group id (1..32767). */
+  groupId: pulumi.Input<number>;
+  /** Consensus parameters; frozen at creation, a later change is refused. */
+  params: pulumi.Input<GenesisParams>;
+  /** Node IDs of the sealers at creation; later edits are membership changes, not genesis edits. */
+  sealerIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Pinned genesis timestamp in ms; omit to take the time of creation. */
+  timestamp?: pulumi.Input<number>;
+  /** The chain's supported_version. */
+  version: pulumi.Input<string>;
+}
+
+/** A group's `group.N.genesis`, rendered once and kept in state for every present and future member. */
+export class GroupGenesis extends pulumi.dynamic.Resource {
+  /** The exact file text. */
+  declare readonly genesis: pulumi.Output<string>;
+  declare readonly timestamp: pulumi.Output<number>;
+  /** The initial sealer set, as frozen. */
+  declare readonly sealerIds: pulumi.Output<string[]>;
+
+  constructor(name: string, args: GroupGenesisArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { ...args, genesis: undefined }, opts, "bcos", "GroupGenesis");
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A handover package on local disk: an agency's rendered files as `<path>` (.tar.gz, mode 0600,
+ * it holds private keys). Rewritten only when its content changes.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { RenderedFile } from "../fisco/rendered-file";
+import { tarGz } from "../fisco/tarball";
+
+export interface PackageFileInputs {
+  /** Where the package goes; relative paths are relative to the project directory. */
+  path: string;
+  /** A secret input: the files include private keys. */
+  files: RenderedFile[];
+}
+
+export interface PackageFileOutputs {
+  path: string;
+  /** SHA-256 of the package bytes. */
+  sha256: string;
+  fileCount: number;
+}
+
+async function write(inputs: PackageFileInputs): Promise<PackageFileOutputs> {
+  const bytes = await tarGz(inputs.files);
+  const target = resolve(inputs.path);
+  mkdirSync(dirname(target), { recursive: true });
+  // Written aside and renamed, so a reader never sees half a package.
+  const temporary = `${target}.partial-${process.pid}`;
+  writeFileSync(temporary, bytes, { mode: 0o600 });
+  renameSync(temporary, target);
+  return { path: inputs.path, sha256: createHash("sha256").update(bytes).digest("hex"), fileCount: inputs.files.length };
+}
+
+export const packageFileProvider: pulumi.dynamic.ResourceProvider = {
+  async diff(_id: string, olds: PackageFileOutputs, news: PackageFileInputs) {
+    if (olds.path !== news.path) return { changes: true, replaces: ["path"], deleteBeforeReplace: false };
+    const sha256 = createHash("sha256").update(await tarGz(news.files)).digest("hex");
+    return { changes: sha256 !== olds.sha256 };
+  },
+
+  async create(inputs: PackageFileInputs) {
+    const outs = await write(inputs);
+    return { id: resolve(inputs.path), outs };
+  },
+
+  async update(_id: string, _olds: PackageFileOutputs, news: PackageFileInputs) {
+    return { outs: await write(news) };
+  },
+
+  async delete(_id: string, props: PackageFileOutputs) {
+    rmSync(resolve(props.path), { force: true });
+  },
+};
