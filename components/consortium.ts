@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChainPki } from "../infra/crypto/types";
-import { renderAgencyTree } from "../infra/fisco/chain-tree";
-import { underFolder } from "../infra/fisco/rendered-file";
 import { PackageFile } from "../infra/providers/package-file";
 import type { Model } from "../infra/topology/types";
 import { Agency } from "./agency";
+import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
 import { ChainAuthority } from "./chain-authority";
 import { plainCredential, type CredentialOutputs, type Validity } from "./credential";
 import { Group } from "./group";
@@ -99,9 +98,7 @@ export class Consortium extends pulumi.ComponentResource {
     const genesis = pulumi.output(Object.fromEntries(model.groups.map((g) => [g.id, this.groups[g.id].genesis])));
     const agencySummaries: Record<string, AgencySummary> = {};
     for (const agency of model.agencies) {
-      const files = pulumi
-        .all([pki, genesis])
-        .apply(([plain, genesisOverride]) => underFolder(agency.name, renderAgencyTree(model, plain, agency.name, {}, { genesisOverride })));
+      const files = pulumi.all([pki, genesis]).apply(([plain, frozenGenesis]) => agencyPackageFiles(model, plain, agency.name, frozenGenesis));
       const summary: AgencySummary = {
         package: `${args.outputDir}/${agency.name}.tar.gz`,
         sdkBundle: `${args.outputDir}/${agency.name}-sdk.tar.gz`,
@@ -109,7 +106,7 @@ export class Consortium extends pulumi.ComponentResource {
       new PackageFile(`${agency.name}-package`, { path: summary.package, files }, { parent: this.agencies[agency.name] });
       new PackageFile(
         `${agency.name}-sdk-bundle`,
-        { path: summary.sdkBundle, files: files.apply((all) => all.filter((f) => f.path.startsWith(`${agency.name}/sdk/`))) },
+        { path: summary.sdkBundle, files: files.apply((all) => sdkBundleFiles(all, agency.name)) },
         { parent: this.agencies[agency.name] },
       );
       agencySummaries[agency.name] = summary;

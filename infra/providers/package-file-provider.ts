@@ -37,6 +37,9 @@ async function write(inputs: PackageFileInputs): Promise<PackageFileOutputs> {
 export const packageFileProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: PackageFileOutputs, news: PackageFileInputs) {
     if (olds.path !== news.path) return { changes: true, replaces: ["path"], deleteBeforeReplace: false };
+    // A preview passes values not computed yet (a new node's keys, a re-issued certificate) as
+    // an unknown placeholder, not an array: the package will be rewritten.
+    if (!Array.isArray(news.files)) return { changes: true };
     const sha256 = createHash("sha256").update(await tarGz(news.files)).digest("hex");
     return { changes: sha256 !== olds.sha256 };
   },
