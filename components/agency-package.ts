@@ -1,6 +1,7 @@
 import type { ChainPki } from "../infra/crypto/types";
 import { renderAgencyTree } from "../infra/fisco/chain-tree";
 import { type RenderedFile, underFolder } from "../infra/fisco/rendered-file";
+import { renderSdkFolder } from "../infra/fisco/sdk-folder";
 import type { Model } from "../infra/topology/types";
 
 /**
@@ -12,7 +13,7 @@ export function agencyPackageFiles(model: Model, pki: ChainPki, agencyName: stri
   return underFolder(agencyName, renderAgencyTree(model, pki, agencyName, {}, { genesisOverride: frozenGenesis }));
 }
 
-/** The `sdk/` part of an agency's package, for the separate SDK bundle. */
-export function sdkBundleFiles(packageFiles: RenderedFile[], agencyName: string): RenderedFile[] {
-  return packageFiles.filter((f) => f.path.startsWith(`${agencyName}/sdk/`));
+/** The agency's `sdk/` folder under `<agency>/`, for the separate SDK bundle; it needs no node. */
+export function sdkBundleFiles(model: Model, pki: ChainPki, agencyName: string): RenderedFile[] {
+  return underFolder(agencyName, renderSdkFolder(model, pki, agencyName));
 }

@@ -94,11 +94,16 @@ export class Consortium extends pulumi.ComponentResource {
       );
     }
 
-    const pki = this.chainPki();
     const genesis = pulumi.output(Object.fromEntries(model.groups.map((g) => [g.id, this.groups[g.id].genesis])));
     const agencySummaries: Record<string, AgencySummary> = {};
     for (const agency of model.agencies) {
-      const files = pulumi.all([pki, genesis]).apply(([plain, frozenGenesis]) => agencyPackageFiles(model, plain, agency.name, frozenGenesis));
+      // Only the PKI this agency's files are made from: the chain CAs, the agency and its own nodes
+      // (the SDK folder: no node at all). A node added elsewhere then leaves these inputs known in
+      // a preview, and the engine can tell which packages really change.
+      const files = pulumi
+        .all([this.chainPki(agency.name, agency.nodes), genesis])
+        .apply(([plain, frozenGenesis]) => agencyPackageFiles(model, plain, agency.name, frozenGenesis));
+      const sdkFiles = this.chainPki(agency.name, []).apply((plain) => sdkBundleFiles(model, plain, agency.name));
       const summary: AgencySummary = {
         package: `${args.outputDir}/${agency.name}.tar.gz`,
         sdkBundle: `${args.outputDir}/${agency.name}-sdk.tar.gz`,
@@ -106,7 +111,7 @@ export class Consortium extends pulumi.ComponentResource {
       new PackageFile(`${agency.name}-package`, { path: summary.package, files }, { parent: this.agencies[agency.name] });
       new PackageFile(
         `${agency.name}-sdk-bundle`,
-        { path: summary.sdkBundle, files: files.apply((all) => sdkBundleFiles(all, agency.name)) },
+        { path: summary.sdkBundle, files: sdkFiles },
         { parent: this.agencies[agency.name] },
       );
       agencySummaries[agency.name] = summary;
@@ -137,19 +142,22 @@ export class Consortium extends pulumi.ComponentResource {
     this.registerOutputs({ nodes: this.nodeSummaries, agencies: this.agencySummaries, groups: this.groupSummaries });
   }
 
-  /** Every credential of the chain as the plain structure the renderers take (a secret). */
-  private chainPki(): pulumi.Output<ChainPki> {
+  /**
+   * The chain CAs, one agency and the named nodes as the plain structure the renderers take (a
+   * secret). Narrow on purpose: a package depends only on what it is rendered from.
+   */
+  private chainPki(agencyName: string, nodeNames: readonly string[]): pulumi.Output<ChainPki> {
     const { authority } = this;
     return pulumi.output({
       authority: { std: plainCredential(authority.std), gm: optionalCredential(authority.gm) },
-      agencies: Object.entries(this.agencies).map(([name, a]) => ({
+      agencies: Object.entries(this.agencies).filter(([name]) => name === agencyName).map(([name, a]) => ({
         name,
         std: plainCredential(a.std),
         gm: optionalCredential(a.gm),
         channelCa: plainCredential(a.channelCa),
         sdk: { channel: plainCredential(a.sdkChannel), gmSign: optionalCredential(a.sdkGmSign), gmEnc: optionalCredential(a.sdkGmEnc) },
       })),
-      nodes: Object.entries(this.nodes).map(([name, n]) => ({
+      nodes: Object.entries(this.nodes).filter(([name]) => nodeNames.includes(name)).map(([name, n]) => ({
         name,
         std: plainCredential(n.std),
         gmSign: optionalCredential(n.gmSign),
