@@ -1,0 +1,352 @@
+/**
+ * Membership planner: from what the chain reports and what the topology declares, the ordered
+ * steps that take every group from one to the other without losing quorum at any point, or a
+ * refusal whose message shows the arithmetic. Pure: the caller gathers the facts over RPC and
+ * executes the steps.
+ *
+ * Nodes are named by their topology names everywhere (the caller maps node IDs to names with the
+ * chain's PKI). A chain member whose ID the caller cannot map may keep its ID as its name: it is
+ * then a member the topology does not declare, and is removed like any other.
+ */
+import { explainQuorum, quorumOf } from "./quorum";
+import type { Group } from "./types";
+
+/** What a member of the group reports (getSealerList, getObserverList, getBlockNumber). */
+export interface ChainGroupState {
+  sealers: readonly string[];
+  observers: readonly string[];
+  height: number;
+}
+
+/**
+ * up: answers RPC. down: deployed but not answering. pending: created by this update and started
+ * before any membership step runs, so nothing about it can be known yet; the run-time checks
+ * behind `waitSynced` and generateGroup cover it.
+ */
+export type NodeStatus = "up" | "down" | "pending";
+
+export interface NodeFacts {
+  status: NodeStatus;
+  /** Nodes it is P2P-connected to (getNodeIDList without itself). Either side's list counts. */
+  peers: readonly string[];
+  /**
+   * Groups running on the node (queryGroupStatus RUNNING) → its block height there, or null when
+   * the node is no member and the group-member guard hides its height.
+   */
+  groups: Readonly<Record<number, number | null>>;
+}
+
+export interface MembershipInput {
+  /** The declared groups (Model.groups). A node in none of a group's lists is no member of it. */
+  declared: readonly Group[];
+  /** The chain's view per group id; a declared group missing here does not exist yet. */
+  chain: Readonly<Record<number, ChainGroupState>>;
+  /** Per node name; a node missing here counts as down. */
+  nodes: Readonly<Record<string, NodeFacts>>;
+  /** Genesis timestamps (ms) for new groups whose declaration does not pin one. */
+  timestamps?: Readonly<Record<number, number>>;
+  /** Blocks a node may lag behind the group and still count as synced; default 10. */
+  syncThreshold?: number;
+}
+
+export type ConsensusStepKind = "addObserver" | "addSealer" | "removeNode";
+
+/** A ConsensusPrecompiled transaction. */
+export interface ConsensusStep {
+  kind: ConsensusStepKind;
+  group: number;
+  node: string;
+  /** Member to send the transaction to: reachable, and a member before and after the step. */
+  via: string;
+  /** Every reachable member after the step: each must report the new lists before the next step. */
+  confirmOn: string[];
+  reason: string;
+}
+
+/**
+ * joinGroup: copy the group's original genesis and group ini to the node and start the group there.
+ * startGroup / stopGroup: the dynamic group RPCs on that node.
+ * waitSynced: wait until the node is connected to the group's sealers and within the sync
+ * threshold of the group's height.
+ */
+export interface NodeStep {
+  kind: "joinGroup" | "startGroup" | "stopGroup" | "waitSynced";
+  group: number;
+  node: string;
+  reason: string;
+}
+
+/** generateGroup on `node`, with parameters identical on every member. */
+export interface GenerateGroupStep {
+  kind: "generateGroup";
+  group: number;
+  node: string;
+  timestamp: number;
+  sealers: string[];
+  enableFreeStorage: boolean;
+  reason: string;
+}
+
+export type MembershipStep = ConsensusStep | NodeStep | GenerateGroupStep;
+
+export type MembershipPlan = { ok: true; steps: MembershipStep[] } | { ok: false; refusals: string[] };
+
+export const DEFAULT_SYNC_THRESHOLD = 10;
+
+/** generateGroup writes these into every genesis it makes; a new group has to match them. */
+const GENERATED_GENESIS = { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000 } as const;
+
+type Role = "sealer" | "observer" | "none";
+
+const list = (names: Iterable<string>): string => [...names].join(", ") || "none";
+
+/** Walks one group through its changes, keeping the chain's lists as they will be after each step. */
+class GroupWalk {
+  readonly steps: MembershipStep[] = [];
+  readonly refusals: string[] = [];
+  private readonly sealers: Set<string>;
+  private readonly observers: Set<string>;
+  readonly label: string;
+
+  constructor(
+    readonly group: Group,
+    private readonly input: MembershipInput,
+    chain: ChainGroupState,
+  ) {
+    this.sealers = new Set(chain.sealers);
+    this.observers = new Set(chain.observers);
+    this.label = `group ${group.id} (${group.genesis.consensus})`;
+  }
+
+  facts(node: string): NodeFacts | undefined {
+    return this.input.nodes[node];
+  }
+
+  /** Pending nodes count: they are started before the first membership step. */
+  live(node: string): boolean {
+    return (this.facts(node)?.status ?? "down") !== "down";
+  }
+
+  connected(a: string, b: string): boolean {
+    return Boolean(this.facts(a)?.peers.includes(b) || this.facts(b)?.peers.includes(a));
+  }
+
+  runsGroup(node: string): boolean {
+    return this.facts(node)?.groups[this.group.id] !== undefined;
+  }
+
+  roleOf(node: string): Role {
+    return this.sealers.has(node) ? "sealer" : this.observers.has(node) ? "observer" : "none";
+  }
+
+  currentSealers(): string[] {
+    return [...this.sealers];
+  }
+
+  refuse(message: string): void {
+    this.refusals.push(`${this.label}: ${message}`);
+  }
+
+  node(kind: NodeStep["kind"], node: string, reason: string): void {
+    this.steps.push({ kind, group: this.group.id, node, reason });
+  }
+
+  /** "3 of 4 sealers reachable (node2 down)" for the sealer set `sealers`. */
+  reachability(sealers: readonly string[]): { up: number; text: string } {
+    const down = sealers.filter((s) => !this.live(s));
+    const up = sealers.length - down.length;
+    return { up, text: `${up} of ${sealers.length} sealers reachable${down.length ? ` (${list(down)} down)` : ""}` };
+  }
+
+  /** Null when the sealers can commit a block; otherwise why not. */
+  quorumShortfall(sealers: readonly string[]): string | null {
+    if (sealers.length === 0) return "no sealer would be left (the chain refuses this with -51101)";
+    const q = quorumOf(this.group.genesis.consensus, sealers.length);
+    const { up, text } = this.reachability(sealers);
+    return up >= q.quorum ? null : `${text}, but ${explainQuorum(q)}`;
+  }
+
+  /** Emits one consensus transaction that moves `node` to `role`, if the group keeps its quorum. */
+  change(kind: ConsensusStepKind, node: string, role: Role, what: string, reason: string): boolean {
+    const before = new Set([...this.sealers, ...this.observers]);
+    const sealers = new Set(this.sealers);
+    const observers = new Set(this.observers);
+    sealers.delete(node);
+    observers.delete(node);
+    if (role === "sealer") sealers.add(node);
+    if (role === "observer") observers.add(node);
+    const shortfall = this.quorumShortfall([...sealers]);
+    if (shortfall) {
+      this.refuse(`${what} would stop the group: after it ${shortfall}`);
+      return false;
+    }
+    const after = [...sealers, ...observers];
+    // The member guard refuses transactions on non-members, and a node that just left stops
+    // hearing of the group: send through a reachable node that is a member on both sides.
+    const via = [...this.sealers, ...this.observers].find((m) => m !== node && this.live(m) && after.includes(m) && before.has(m));
+    if (!via) {
+      this.refuse(`${what} needs a reachable member that stays in the group to send the transaction to; there is none`);
+      return false;
+    }
+    this.steps.push({ kind, group: this.group.id, node, via, confirmOn: after.filter((m) => this.live(m)).sort(), reason: `${what}: ${reason}` });
+    this.sealers.clear();
+    sealers.forEach((s) => this.sealers.add(s));
+    this.observers.clear();
+    observers.forEach((o) => this.observers.add(o));
+    return true;
+  }
+}
+
+function targetRole(group: Group, node: string): Role {
+  if (group.sealers.includes(node)) return "sealer";
+  if (group.observers.includes(node)) return "observer";
+  return "none";
+}
+
+/** Why `node` may not become a sealer now, or null when it may. */
+function promotionRefusal(walk: GroupWalk, node: string, chain: ChainGroupState, threshold: number): string | null {
+  const facts = walk.facts(node);
+  const prefix = `cannot make ${node} a sealer`;
+  if (!facts || facts.status === "down") return `${prefix}: it is down (it does not answer RPC)`;
+  if (facts.status === "pending") return null;
+  const unconnected = walk.currentSealers().filter((s) => s !== node && walk.live(s) && !walk.connected(node, s));
+  if (unconnected.length) return `${prefix}: it is not connected to sealer(s) ${list(unconnected)}; check its P2P ports and the sealers' [p2p] node lists`;
+  if (walk.roleOf(node) !== "observer") return null; // it syncs only once it is an observer: waitSynced guards that
+  const height = facts.groups[walk.group.id];
+  if (height === undefined || height === null) return `${prefix}: it is an observer but reports no block height for the group`;
+  const behind = chain.height - height;
+  if (behind > threshold) {
+    return `${prefix}: it is not synced, at block ${height}, ${behind} behind the group's ${chain.height} (at most ${threshold} allowed); let it catch up first`;
+  }
+  return null;
+}
+
+/**
+ * Order, chosen so the number of spare reachable sealers never drops before it has to:
+ * 1. sealers that are down and leave the sealer set (removing one lowers n, never the up count);
+ * 2. nodes entering the group join it and become observers (no effect on sealers);
+ * 3. promotions, each observer → waitSynced → sealer (a reachable sealer more never costs quorum);
+ * 4. reachable sealers that leave the sealer set, one at a time;
+ * 5. observers that leave.
+ * Steps 1–3 can only raise the slack (reachable sealers - quorum) and step 4 lowers it one
+ * removal at a time, so the state after the last removal is the tightest; it is still checked
+ * at every step so the refusal names the first step that fails.
+ */
+function planExistingGroup(group: Group, chain: ChainGroupState, input: MembershipInput): GroupWalk {
+  const walk = new GroupWalk(group, input, chain);
+  const threshold = input.syncThreshold ?? DEFAULT_SYNC_THRESHOLD;
+  const listed = new Set([...group.sealers, ...group.observers, ...group.free]);
+  const current = [...chain.sealers, ...chain.observers];
+  const changes = [...new Set([...current, ...group.sealers, ...group.observers])].filter((n) => walk.roleOf(n) !== targetRole(group, n));
+
+  if (group.sealers.length === 0) walk.refuse("the declaration leaves the group with no sealer; a group needs at least one");
+  if (changes.length > 0) {
+    const shortfall = walk.quorumShortfall(chain.sealers);
+    if (shortfall) walk.refuse(`no membership transaction can commit now: ${shortfall}`);
+  }
+  for (const node of changes) {
+    if (targetRole(group, node) === "sealer") {
+      const refusal = promotionRefusal(walk, node, chain, threshold);
+      if (refusal) walk.refuse(refusal);
+    }
+  }
+  if (walk.refusals.length) return walk;
+
+  const leave = (node: string) => {
+    if (targetRole(group, node) === "observer") return walk.change("addObserver", node, "observer", `making sealer ${node} an observer`, "declared as an observer");
+    const ok = walk.change("removeNode", node, "none", `removing ${walk.roleOf(node)} ${node}`, listed.has(node) ? "declared free: it keeps the group's files but no role" : "no longer declared in the group");
+    // removeNode first, so the node leaves the consensus before its group stops running.
+    // A node that is down is stopped by a later run, which finds it running the group undeclared.
+    if (ok && !listed.has(node) && walk.runsGroup(node) && walk.live(node)) {
+      walk.node("stopGroup", node, `${node} is no longer declared in group ${group.id}; its group stops after removeNode took effect`);
+    }
+    return ok;
+  };
+  const leavingSealers = chain.sealers.filter((n) => targetRole(group, n) !== "sealer");
+  for (const node of leavingSealers.filter((n) => !walk.live(n))) if (!leave(node)) return walk;
+
+  for (const node of [...group.sealers, ...group.observers]) {
+    if (!walk.runsGroup(node) && walk.live(node)) {
+      walk.node("joinGroup", node, `${node} does not run group ${group.id}: it gets the group's original genesis and group ini and starts the group`);
+    }
+  }
+  for (const node of changes.filter((n) => !current.includes(n))) {
+    const sealerToBe = targetRole(group, node) === "sealer";
+    const why = sealerToBe ? "a new sealer starts as an observer so it syncs before it counts towards quorum" : "declared as an observer";
+    if (!walk.change("addObserver", node, "observer", `adding observer ${node}`, why)) return walk;
+  }
+  for (const node of group.sealers.filter((n) => walk.roleOf(n) === "observer")) {
+    walk.node("waitSynced", node, `${node} must be connected to the sealers and within ${threshold} blocks of the group's height before it seals`);
+    if (!walk.change("addSealer", node, "sealer", `promoting observer ${node} to sealer`, "declared as a sealer")) return walk;
+  }
+  for (const node of leavingSealers.filter((n) => walk.live(n))) if (!leave(node)) return walk;
+  for (const node of chain.observers.filter((n) => targetRole(group, n) === "none")) if (!leave(node)) return walk;
+
+  const members = new Set(current);
+  for (const [node, facts] of Object.entries(input.nodes)) {
+    if (!listed.has(node) && !members.has(node) && facts.groups[group.id] !== undefined) {
+      walk.node("stopGroup", node, `${node} runs group ${group.id} without being declared in it`);
+    }
+  }
+  return walk;
+}
+
+/** A new group: generateGroup with identical parameters on every member, then startGroup on each. */
+function planNewGroup(group: Group, input: MembershipInput): GroupWalk {
+  // The walk starts where startGroup leaves the group: the genesis sealers, no observers.
+  const walk = new GroupWalk(group, input, { sealers: group.sealers, observers: [], height: 0 });
+  const g = group.genesis;
+  for (const key of ["consensus", "maxTransNum", "gasLimit"] as const) {
+    if (g[key] !== GENERATED_GENESIS[key]) {
+      walk.refuse(`is new, and generateGroup always writes ${key} = ${GENERATED_GENESIS[key]}, but the declaration asks for ${g[key]}; declare ${GENERATED_GENESIS[key]} or create the group from a rendered genesis`);
+    }
+  }
+  const timestamp = group.timestamp ?? input.timestamps?.[group.id];
+  if (timestamp === undefined) walk.refuse("is new but has no genesis timestamp; pin `timestamp` or let the group's genesis resource choose one");
+  if (group.sealers.length === 0) walk.refuse("is new and declares no sealer; a group needs at least one");
+  const members = [...group.sealers, ...group.observers];
+  for (const node of members) {
+    if (!walk.live(node)) walk.refuse(`is new and generateGroup must run on every member, but ${node} is down`);
+    if (walk.facts(node)?.status !== "up") continue;
+    // generateGroup answers 0x8 unless every other sealer is connected to the node it runs on.
+    const missing = group.sealers.filter((s) => s !== node && walk.facts(s)?.status === "up" && !walk.connected(node, s));
+    if (missing.length) walk.refuse(`generateGroup on ${node} needs it connected to sealer(s) ${list(missing)}`);
+  }
+  if (walk.refusals.length || timestamp === undefined) return walk;
+
+  // Members already running it got this far in an earlier run.
+  const toCreate = members.filter((n) => !walk.runsGroup(n));
+  for (const node of toCreate) {
+    walk.steps.push({
+      kind: "generateGroup",
+      group: group.id,
+      node,
+      timestamp,
+      sealers: [...group.sealers],
+      enableFreeStorage: g.enableFreeStorage,
+      reason: `group ${group.id} is declared but not on the chain; every member writes the same genesis (sealers ${list(group.sealers)})`,
+    });
+  }
+  for (const node of toCreate) walk.node("startGroup", node, `start group ${group.id} on ${node} once every member has generated it`);
+  for (const node of group.observers) {
+    walk.change("addObserver", node, "observer", `adding observer ${node}`, "generateGroup makes only sealers; observers run the genesis and are added after");
+  }
+  return walk;
+}
+
+/** Plans every declared group in id order; refuses the whole plan if any group is refused. */
+export function planMembership(input: MembershipInput): MembershipPlan {
+  const steps: MembershipStep[] = [];
+  const refusals: string[] = [];
+  const declared = new Set(input.declared.map((g) => g.id));
+  for (const id of Object.keys(input.chain).map(Number)) {
+    if (!declared.has(id)) refusals.push(`group ${id} runs on the chain but is not declared; removing a whole group is not planned here, declare it again`);
+  }
+  for (const group of [...input.declared].sort((a, b) => a.id - b.id)) {
+    const chain = input.chain[group.id];
+    const walk = chain ? planExistingGroup(group, chain, input) : planNewGroup(group, input);
+    steps.push(...walk.steps);
+    refusals.push(...walk.refusals);
+  }
+  return refusals.length ? { ok: false, refusals } : { ok: true, steps };
+}
