@@ -10,7 +10,7 @@ export type ConsensusType = "pbft" | "raft" | "rpbft";
 export interface SshConnectionSpec {
   /** SSH port, default 22. */
   port?: number;
-  /** Login user, default the current user's name is NOT assumed: default "root". */
+  /** Login user; default "root". */
   user?: string;
   /** Name of the secret stack config key that holds the private key; default `sshPrivateKey`. */
   privateKeyConfig?: string;
