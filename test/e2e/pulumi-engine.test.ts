@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NodeSummary } from "../../components/consortium";
 import { decodePkcs8, decodeSec1 } from "../../infra/crypto/ec-key-encoding";
 import { pemBlocks } from "../../infra/crypto/pem";
 
@@ -204,15 +205,7 @@ const tarRead = (file: string, member: string) =>
   });
 const sha256File = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
-interface NodeOutput {
-  id: string;
-  agency: string;
-  host: string;
-  p2p: string;
-  p2pPort: number;
-  channelPort: number;
-  rpcPort: number;
-}
+type NodeOutput = NodeSummary;
 interface StackOutputs {
   nodes: Record<string, NodeOutput>;
   agencies: Record<string, { package: string; sdkBundle: string }>;
