@@ -27,6 +27,10 @@ export function delegatingProvider(projectRelativePath: string, exportName: stri
       const impl = load();
       return impl.update ? impl.update(id, olds, news) : Promise.resolve({ outs: { ...olds, ...news } });
     },
+    read: (id, props) => {
+      const impl = load();
+      return impl.read ? impl.read(id, props) : Promise.resolve({ id, props });
+    },
     delete: (id, props) => {
       const impl = load();
       return impl.delete ? impl.delete(id, props) : Promise.resolve();

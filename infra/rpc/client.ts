@@ -213,6 +213,10 @@ export class RpcClient {
     return this.request("startGroup", [group]);
   }
 
+  stopGroup(group: number): Promise<GroupOperationResult> {
+    return this.request("stopGroup", [group]);
+  }
+
   queryGroupStatus(group: number): Promise<GroupOperationResult & { status: GroupStatus }> {
     return this.request("queryGroupStatus", [group]);
   }

@@ -1,0 +1,86 @@
+/**
+ * The membership provider's pure parts: role changes read before → after, the diff, and check
+ * when values are not known yet or the chain does not answer (first deploy). The chain-facing
+ * parts run against stand-ins in test/membership/seed-change.test.ts and over SSH in
+ * test/remote/ssh-tunnel.test.ts.
+ */
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { delegatingProvider } from "../../infra/providers/delegating-provider";
+import { createMembershipProvider, foundRoles, roleChanges, type MembershipInputs } from "../../infra/providers/membership-provider";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const id = (n: number) => String(n).repeat(128);
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function inputs(): Promise<MembershipInputs> {
+  const port = await closedPort();
+  return {
+    groupId: 1,
+    roles: { node0: "sealer", node1: "observer", node2: "free" },
+    genesis: { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: false },
+    timestamp: 1700000000000,
+    nodeIds: { node0: id(0), node1: id(1), node2: id(2) },
+    endpoints: Object.fromEntries(["node0", "node1", "node2"].map((n) => [n, { address: "127.0.0.1", rpcPort: port, connection: { kind: "local" as const } }])),
+    sshPrivateKeys: {},
+    governanceKeyPem: "-----BEGIN PRIVATE KEY-----",
+  };
+}
+
+const provider = createMembershipProvider({ joinGroup: () => Promise.reject(new Error("not used")), log: () => undefined });
+
+describe("membership provider", () => {
+  it("words role changes per node as before → after, with none for no role", () => {
+    expect(roleChanges({ node0: "sealer", node1: "sealer", node2: "sealer", node3: "sealer" }, { node0: "sealer", node1: "observer", node2: "free", node3: "sealer", node5: "sealer" })).toEqual([
+      "node1: sealer → observer",
+      "node2: sealer → free",
+      "node5: none → sealer",
+    ]);
+    expect(roleChanges({ node4: "observer" }, {})).toEqual(["node4: observer → none"]);
+  });
+
+  it("finds roles from the lists, free for a node running the group without a role, and keeps a free role a down node cannot confirm", () => {
+    const observation = {
+      chain: { 1: { sealers: ["node0"], observers: ["node1"], height: 5 } },
+      nodes: {
+        node0: { status: "up" as const, peers: [], groups: { 1: 5 } },
+        node1: { status: "down" as const, peers: [], groups: {} },
+        node2: { status: "up" as const, peers: [], groups: { 1: null } },
+        node3: { status: "down" as const, peers: [], groups: {} },
+        node4: { status: "up" as const, peers: [], groups: {} },
+      },
+    };
+    expect(foundRoles(observation, 1, { node3: "free", node4: "free" })).toEqual({ node0: "sealer", node1: "observer", node2: "free", node3: "free" });
+  });
+
+  it("diff: a role, endpoint or key change is a change; a group id change replaces; the same inputs are no change", async () => {
+    const olds = await inputs();
+    expect(await provider.diff!("group-1", olds, { ...olds, roles: { ...olds.roles } })).toEqual({ changes: false });
+    expect(await provider.diff!("group-1", olds, { ...olds, roles: { ...olds.roles, node1: "sealer" } })).toEqual({ changes: true });
+    expect(await provider.diff!("group-1", olds, { ...olds, governanceKeyPem: "other" })).toEqual({ changes: true });
+    expect(await provider.diff!("group-1", olds, { ...olds, groupId: 2 })).toEqual({ changes: true, replaces: ["groupId"], deleteBeforeReplace: true });
+  });
+
+  it("check passes inputs through when values are unknown in preview or no node answers yet", async () => {
+    const news = await inputs();
+    const unknown = { ...news, nodeIds: { ...news.nodeIds, node2: UNKNOWN } };
+    expect(await provider.check!({}, unknown)).toEqual({ inputs: unknown });
+    expect(await provider.check!({}, news)).toEqual({ inputs: news });
+  });
+
+  it("read through the delegating provider reaches the implementation's read", async () => {
+    const delegating = delegatingProvider("infra/providers/membership-provider.ts", "membershipProvider");
+    const props = await inputs();
+    // Nothing answers: the recorded roles are kept.
+    expect(await delegating.read!("group-1", props)).toEqual({ id: "group-1", props });
+  });
+});
