@@ -12,7 +12,10 @@ const config = new pulumi.Config("bcos");
 const model = topologyFromConfigValue(config.requireObject("topology"));
 const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
 
-const consortium = new Consortium("consortium", { model, outputDir });
+// With chain.install: how long a (re)started node may take to answer JSON-RPC (default 60 s).
+const healthTimeoutSeconds = config.getNumber("healthTimeoutSeconds");
+
+const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds });
 
 export const nodes = consortium.nodeSummaries;
 export const agencies = consortium.agencySummaries;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChainPki } from "../infra/crypto/types";
 import { PackageFile } from "../infra/providers/package-file";
+import { nodePackageBase64 } from "../infra/remote";
 import type { Model } from "../infra/topology/types";
 import { Agency } from "./agency";
 import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
@@ -8,6 +9,7 @@ import { ChainAuthority } from "./chain-authority";
 import { plainCredential, type CredentialOutputs, type Validity } from "./credential";
 import { Group } from "./group";
 import { Node } from "./node";
+import { NodeInstall } from "./node-install";
 
 export interface ConsortiumArgs {
   /** The validated topology (see infra/topology): every later stage reads only this. */
@@ -16,6 +18,8 @@ export interface ConsortiumArgs {
   outputDir: string;
   /** Re-issue certificates this many days before they expire; default 30. */
   renewBeforeDays?: number;
+  /** With chain.install: seconds a (re)started node may take to answer JSON-RPC; default 60. */
+  healthTimeoutSeconds?: number;
 }
 
 export interface NodeSummary {
@@ -53,6 +57,8 @@ export class Consortium extends pulumi.ComponentResource {
   readonly agencies: Record<string, Agency> = {};
   readonly nodes: Record<string, Node> = {};
   readonly groups: Record<number, Group> = {};
+  /** The nodes on their hosts; only when the topology says chain.install. */
+  readonly install?: NodeInstall;
   /** Per node: ID, agency, host and ports. */
   readonly nodeSummaries: pulumi.Output<Record<string, NodeSummary>>;
   /** Per agency: package and SDK bundle paths. */
@@ -115,6 +121,18 @@ export class Consortium extends pulumi.ComponentResource {
         { parent: this.agencies[agency.name] },
       );
       agencySummaries[agency.name] = summary;
+    }
+
+    if (model.chain.install) {
+      const packages = Object.fromEntries(
+        model.nodes.map((n) => [
+          n.name,
+          pulumi.secret(
+            pulumi.all([this.chainPki(n.agency, [n.name]), genesis]).apply(([plain, frozenGenesis]) => nodePackageBase64(model, plain, n.name, frozenGenesis)),
+          ),
+        ]),
+      );
+      this.install = new NodeInstall("install", { model, packages, healthTimeoutSeconds: args.healthTimeoutSeconds }, { parent: this });
     }
 
     this.nodeSummaries = pulumi.output(

@@ -31,6 +31,8 @@ export interface Registration {
   parent: string;
   custom: boolean;
   additionalSecretOutputs: string[];
+  /** URNs the engine orders this resource after: `dependsOn` and the resources its inputs come from. */
+  dependencies: string[];
   /** Inputs as sent to the engine. */
   inputs: Wire;
   /** Custom resources: the state the provider returned; components: what they registered as outputs. */
@@ -51,7 +53,11 @@ export function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
+/** @pulumi/command resources: no provider runs here; they echo their inputs, with empty output. */
+const COMMAND_TYPE = /^command:(local|remote):/;
+
 async function newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
+  if (COMMAND_TYPE.test(args.type)) return { id: `${args.name}-id`, state: { ...args.inputs, stdout: "", stderr: "" } };
   const provider = PROVIDERS[args.type];
   if (!provider) {
     if (args.custom) throw new Error(`no provider for custom resource ${args.type} ${args.name}`);
@@ -76,6 +82,7 @@ function recordOn(monitor: Monitor, registrations: Registration[]): void {
           parent: req.getParent(),
           custom: req.getCustom(),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+          dependencies: req.getDependenciesList(),
           inputs: req.getObject()?.toJavaScript() ?? {},
           outputs: response.getObject()?.toJavaScript() ?? {},
         });
