@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChainPki } from "../infra/crypto/types";
+import { KeyPair } from "../infra/providers/key-pair";
+import { Membership } from "../infra/providers/membership";
+import type { DeclaredRole, EndpointDescriptor } from "../infra/providers/membership-provider";
 import { PackageFile } from "../infra/providers/package-file";
 import { nodePackageBase64 } from "../infra/remote";
 import type { Model } from "../infra/topology/types";
@@ -59,6 +62,10 @@ export class Consortium extends pulumi.ComponentResource {
   readonly groups: Record<number, Group> = {};
   /** The nodes on their hosts; only when the topology says chain.install. */
   readonly install?: NodeInstall;
+  /** With chain.install: the governance account that signs membership transactions (made once per stack). */
+  readonly governanceKey?: KeyPair;
+  /** With chain.install: per group id, its roles on the running chain. */
+  readonly memberships: Record<number, Membership> = {};
   /** Per node: ID, agency, host and ports. */
   readonly nodeSummaries: pulumi.Output<Record<string, NodeSummary>>;
   /** Per agency: package and SDK bundle paths. */
@@ -133,6 +140,8 @@ export class Consortium extends pulumi.ComponentResource {
         ]),
       );
       this.install = new NodeInstall("install", { model, packages, healthTimeoutSeconds: args.healthTimeoutSeconds }, { parent: this });
+      this.governanceKey = new KeyPair("governance-key", { algorithm: smCrypto ? "sm2" : "secp256k1" }, { parent: this });
+      this.addMemberships(model, this.install, this.governanceKey);
     }
 
     this.nodeSummaries = pulumi.output(
@@ -158,6 +167,53 @@ export class Consortium extends pulumi.ComponentResource {
       ),
     );
     this.registerOutputs({ nodes: this.nodeSummaries, agencies: this.agencySummaries, groups: this.groupSummaries });
+  }
+
+  /**
+   * One Membership per group, applied after every node is installed (and so running the groups
+   * its package declares): roles from the topology, node IDs from the Node components, each
+   * node's RPC endpoint (directly on a local host, through SSH with the host's pinned key
+   * otherwise) and folder, and genesis parameters and timestamp from the group's frozen genesis
+   * for a group that does not exist on the chain yet.
+   */
+  private addMemberships(model: Model, install: NodeInstall, governanceKey: KeyPair): void {
+    const config = new pulumi.Config("bcos");
+    const hosts = new Map(model.hosts.map((h) => [h.name, h]));
+    const endpoints: Record<string, pulumi.Output<EndpointDescriptor>> = {};
+    // Keys trusted on first use by the install (NodeInstall.hostKeys, being added beside this);
+    // read defensively so this keeps compiling whichever way that lands.
+    const trusted = (install as { hostKeys?: Record<string, { hostKey: pulumi.Output<string> } | undefined> }).hostKeys ?? {};
+    const sshPrivateKeys: Record<string, pulumi.Output<string>> = {};
+    for (const node of model.nodes) {
+      const host = hosts.get(node.host)!;
+      const c = host.connection;
+      // The topology's pinned key, else the one the install trusted on first use; with neither the
+      // Membership's check refuses the host (governance transactions go only to a known host key).
+      const hostKey = pulumi.output(c.kind === "ssh" ? (c.hostKey ?? trusted[host.name]?.hostKey ?? "") : "");
+      endpoints[node.name] = hostKey.apply(
+        (key): EndpointDescriptor => ({
+          address: host.address,
+          rpcPort: node.rpcPort,
+          connection: c.kind === "local" ? { kind: "local" } : { kind: "ssh", port: c.port, user: c.user, hostKey: key },
+          nodeDir: `${host.deployDir}/${node.name}`,
+        }),
+      );
+      if (c.kind === "ssh" && !sshPrivateKeys[host.address]) sshPrivateKeys[host.address] = config.requireSecret(c.privateKeyConfig);
+    }
+    const nodeIds = Object.fromEntries(model.nodes.map((n) => [n.name, this.nodes[n.name].nodeId]));
+    const installs = Object.values(install.nodes);
+    for (const group of model.groups) {
+      const roles: Record<string, DeclaredRole> = {};
+      for (const n of group.sealers) roles[n] = "sealer";
+      for (const n of group.observers) roles[n] = "observer";
+      for (const n of group.free) roles[n] = "free";
+      const owner = this.groups[group.id];
+      this.memberships[group.id] = new Membership(
+        `group-${group.id}-membership`,
+        { groupId: group.id, roles, genesis: group.genesis, timestamp: owner.timestamp, nodeIds, endpoints, sshPrivateKeys, governanceKeyPem: governanceKey.privateKeyPem },
+        { parent: owner, dependsOn: installs },
+      );
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   shellQuote,
   type BinaryOrigin,
 } from "../infra/remote";
+import { HostKey } from "../infra/providers/host-key";
 import type { Host, Model } from "../infra/topology/types";
 
 export interface NodeInstallArgs {
@@ -37,6 +38,8 @@ export class NodeInstall extends pulumi.ComponentResource {
   readonly binaries: Record<string, pulumi.Resource> = {};
   /** Per node name: its install command (create/update install, delete removes). */
   readonly nodes: Record<string, pulumi.Resource> = {};
+  /** Per SSH host without a `hostKey` in the topology: its key, trusted on first use. */
+  readonly hostKeys: Record<string, HostKey> = {};
 
   constructor(name: string, args: NodeInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:NodeInstall", name, {}, opts);
@@ -48,7 +51,14 @@ export class NodeInstall extends pulumi.ComponentResource {
     const hosts = new Map(model.hosts.map((h) => [h.name, h]));
     // Only hosts with nodes are contacted (and need their login key configured).
     const usedHosts = model.hosts.filter((h) => model.nodes.some((n) => n.host === h.name));
-    const connections = new Map(usedHosts.map((h) => [h.name, sshConnection(h, config)]));
+    // No hostKey in the topology: trust on first use. The key seen at the first run is recorded in
+    // state (HostKey never changes it) and every command for the host then enforces it.
+    for (const host of usedHosts) {
+      if (host.connection.kind === "ssh" && !host.connection.hostKey) {
+        this.hostKeys[host.name] = new HostKey(`${name}-host-key-${host.name}`, { host: host.address, port: host.connection.port }, { parent: this });
+      }
+    }
+    const connections = new Map(usedHosts.map((h) => [h.name, sshConnection(h, config, this.hostKeys[h.name]?.hostKey)]));
 
     for (const host of usedHosts) {
       const connection = connections.get(host.name);
@@ -116,7 +126,7 @@ export class NodeInstall extends pulumi.ComponentResource {
 }
 
 /** The SSH connection of a host; undefined for a `local` host. */
-function sshConnection(host: Host, config: pulumi.Config): command.types.input.remote.ConnectionArgs | undefined {
+function sshConnection(host: Host, config: pulumi.Config, trusted?: pulumi.Output<string>): command.types.input.remote.ConnectionArgs | undefined {
   const ssh = host.connection;
   if (ssh.kind === "local") return undefined;
   return {
@@ -124,8 +134,8 @@ function sshConnection(host: Host, config: pulumi.Config): command.types.input.r
     port: ssh.port,
     user: ssh.user,
     privateKey: config.requireSecret(ssh.privateKeyConfig),
-    // Unset: the provider does not check the host key (trust on first use is an open point).
-    hostKey: ssh.hostKey,
+    // Pinned in the topology, else the key recorded at first use.
+    hostKey: ssh.hostKey ?? trusted,
   };
 }
 

@@ -22,6 +22,8 @@ export class ChainAccess {
   }
 
   idOf(name: string): string {
+    // A node on the chain the topology no longer names goes by its ID (see nameOf), e.g. to be removed.
+    if (!this.ids[name] && /^[0-9a-fA-F]{128}$/.test(name)) return name.toLowerCase();
     const id = this.ids[name];
     if (!id) throw new Error(`no node ID is known for ${name}`);
     return id;

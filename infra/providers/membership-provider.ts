@@ -13,6 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChainAccess } from "../membership/chain-access";
 import { executePlan, type JoinGroup } from "../membership/execute";
+import { joinGroupOnHosts } from "../membership/join-group";
 import { observeChain, rolesOf, type Observation } from "../membership/observe";
 import { HostKeyMismatchError, NodeEndpoints, type NodeEndpoint } from "../remote/ssh-tunnel";
 import { RpcClient } from "../rpc/client";
@@ -27,6 +28,8 @@ export interface EndpointDescriptor {
   address: string;
   rpcPort: number;
   connection: { kind: "local" } | { kind: "ssh"; port: number; user: string; hostKey: string };
+  /** The node's folder on its host (`<deployDir>/<node>`), where a joining node's group files are prepared. */
+  nodeDir?: string;
 }
 
 export interface MembershipInputs {
@@ -52,7 +55,9 @@ export type MembershipOutputs = MembershipInputs;
 
 export interface MembershipProviderOptions {
   /** Copies an existing group's genesis and ini to a node that joins it (the remote-install code provides this). */
-  joinGroup: JoinGroup;
+  joinGroup?: JoinGroup;
+  /** The same, made from the resource's inputs (endpoints and SSH keys); takes precedence over `joinGroup`. */
+  joinGroupFor?: (inputs: MembershipInputs) => JoinGroup;
   /** Progress; default pulumi.log.info (the provider host's log). */
   log?: (message: string) => void;
 }
@@ -138,6 +143,15 @@ function inputProblems(inputs: MembershipInputs): pulumi.dynamic.CheckFailure[] 
     if (!inputs.nodeIds[name]) problems.push({ property: "nodeIds", reason: `${name} has a role in group ${inputs.groupId} but no node ID` });
     if (!inputs.endpoints[name]) problems.push({ property: "endpoints", reason: `${name} has a role in group ${inputs.groupId} but no RPC endpoint` });
   }
+  for (const [name, endpoint] of Object.entries(inputs.endpoints)) {
+    const c = endpoint?.connection;
+    if (c?.kind === "ssh" && !c.hostKey) {
+      problems.push({
+        property: "endpoints",
+        reason: `${name}: host ${endpoint.address} has no pinned hostKey; membership changes are sent through SSH only to a pinned host key (set hosts.<host>.connection.ssh.hostKey)`,
+      });
+    }
+  }
   return problems;
 }
 
@@ -158,7 +172,8 @@ export function createMembershipProvider(options: MembershipProviderOptions): pu
       if (!planned.ok) throw new Error(`group ${group}: the membership change is refused:\n  ${planned.refusals.join("\n  ")}`);
       const changes = roleChanges(foundRoles(observation, group, before), inputs.roles);
       log(`group ${group}: ${changes.length ? changes.join("; ") : "roles as declared"}; ${planned.steps.length} step(s)`);
-      await executePlan(planned.steps, { access, governanceKeyPem: inputs.governanceKeyPem, joinGroup: options.joinGroup, onProgress: log });
+      const joinGroup = options.joinGroupFor?.(inputs) ?? options.joinGroup ?? noJoinGroup;
+      await executePlan(planned.steps, { access, governanceKeyPem: inputs.governanceKeyPem, joinGroup, onProgress: log });
       return { ...inputs, roles: foundRoles(await observeChain(access, [group]), group, inputs.roles) };
     });
   }
@@ -214,9 +229,14 @@ export function createMembershipProvider(options: MembershipProviderOptions): pu
   };
 }
 
-/** For the engine: a joining node needs the remote-install code, which is not wired in yet. */
+const noJoinGroup: JoinGroup = async (node, group) => {
+  throw new Error(`${node} has to join group ${group}, which needs the group's files copied to its host; this provider has no installer for that`);
+};
+
+/**
+ * For the engine: the node install ships every declared group's files, so a joining node's group
+ * is prepared in its own folder on its host (see infra/membership/join-group.ts).
+ */
 export const membershipProvider = createMembershipProvider({
-  joinGroup: async (node, group) => {
-    throw new Error(`${node} has to join group ${group}, which needs the group's files copied to its host; this provider has no installer for that yet`);
-  },
+  joinGroupFor: (inputs) => joinGroupOnHosts(inputs.endpoints, inputs.sshPrivateKeys),
 });

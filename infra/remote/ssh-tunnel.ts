@@ -18,6 +18,7 @@ interface Ssh2Client {
   on(event: "error", cb: (err: Error) => void): Ssh2Client;
   connect(config: Record<string, unknown>): void;
   forwardOut(srcIp: string, srcPort: number, dstIp: string, dstPort: number, cb: (err: Error | undefined, stream: Duplex) => void): void;
+  exec(command: string, cb: (err: Error | undefined, stream: Duplex & { stderr: Duplex }) => void): void;
   end(): void;
 }
 const ssh2 = (): { Client: new () => Ssh2Client } => require("ssh2");
@@ -137,6 +138,22 @@ export class SshTunnel {
     const address = server.address();
     if (!address || typeof address === "string") throw new Error("the tunnel's local server has no TCP address");
     return { host: "127.0.0.1", port: address.port };
+  }
+
+  /** Runs a command on the host; resolves with its exit code and output (the caller judges the code). */
+  async exec(command: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    if (this.closed) throw new Error(`ssh ${describeHost(this.access)}: the connection is closed`);
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(new Error(`ssh ${describeHost(this.access)}: exec refused: ${err.message}`));
+        let stdout = "";
+        let stderr = "";
+        stream.on("data", (d: Buffer) => (stdout += d.toString()));
+        stream.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        stream.on("error", reject);
+        stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
+      });
+    });
   }
 
   /** Stops every forwarded port, drops their connections and ends the SSH connection. */

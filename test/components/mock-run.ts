@@ -55,9 +55,12 @@ export function unwrapSecrets(value: unknown): unknown {
 
 /** @pulumi/command resources: no provider runs here; they echo their inputs, with empty output. */
 const COMMAND_TYPE = /^command:(local|remote):/;
+const MEMBERSHIP_TYPE = "pulumi-nodejs:dynamic/bcos:Membership";
 
 async function newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
   if (COMMAND_TYPE.test(args.type)) return { id: `${args.name}-id`, state: { ...args.inputs, stdout: "", stderr: "" } };
+  // No chain answers under mocks: a Membership records its declared roles as if applied.
+  if (args.type === MEMBERSHIP_TYPE) return { id: `group-${args.inputs.groupId}`, state: args.inputs };
   const provider = PROVIDERS[args.type];
   if (!provider) {
     if (args.custom) throw new Error(`no provider for custom resource ${args.type} ${args.name}`);

@@ -25,3 +25,7 @@ it("registers no NodeInstall and no @pulumi/command resource, so no host is cont
   expect(registrations.length).toBeGreaterThan(50);
   expect(registrations.filter((r) => r.type.startsWith("command:") || r.type === "bcos:index:NodeInstall")).toEqual([]);
 });
+
+it("registers no governance key and no Membership: the chain is not running anywhere this stack knows", () => {
+  expect(registrations.filter((r) => r.type === "pulumi-nodejs:dynamic/bcos:Membership" || r.name === "governance-key")).toEqual([]);
+});

@@ -11,11 +11,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topologyFromConfigValue } from "../../infra/topology/load";
 import { devTopology } from "./dev-stack";
-import { type Registration, byName, settled, startMocks, unwrapSecrets } from "./mock-run";
+import { PROVIDERS, type Registration, byName, settled, startMocks, unwrapSecrets } from "./mock-run";
 
 const DEFAULT_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ndefault-login-key\n-----END OPENSSH PRIVATE KEY-----";
 const A2_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\na2-login-key\n-----END OPENSSH PRIVATE KEY-----";
 const A2_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedHostKeyForTestsOnly0000000000000000";
+/** What the mocked HostKey "sees" on a host without a pinned key (trust on first use). */
+const SEEN_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITrustedOnFirstUseForTestsOnly000000000000";
+const HOST_KEY_TYPE = "pulumi-nodejs:dynamic/bcos:HostKey";
 /** Node → host in this test's topology. */
 const PLACEMENT = { node0: "local", node1: "local", node2: "a1", node3: "a1", node4: "a2" };
 
@@ -39,6 +42,10 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "bcos-node-install-"));
   binaryPath = path.join(workDir, "fisco-bcos");
   writeFileSync(binaryPath, "#!/bin/sh\necho 'FISCO-BCOS Version : 2.11.1 gm'\n", { mode: 0o755 });
+  // No SSH server under mocks: the first-use probe "sees" a fixed key.
+  PROVIDERS[HOST_KEY_TYPE] ??= {
+    create: async (inputs: { host: string; port: number }) => ({ id: `${inputs.host}:${inputs.port}`, outs: { host: inputs.host, port: inputs.port, hostKey: SEEN_HOST_KEY } }),
+  };
   registrations = await startMocks({ "bcos:sshPrivateKey": DEFAULT_KEY, "bcos:sshKeyA2": A2_KEY });
   const { Consortium } = await import("../../components");
   new Consortium("consortium", { model: topologyFromConfigValue(topology()), outputDir: path.join(workDir, "out"), healthTimeoutSeconds: 45 });
@@ -137,10 +144,18 @@ describe("commands per host and node", () => {
     }
   });
 
-  it("connects to each SSH host with its address, port, user, login key and pinned host key", () => {
+  it("probes the key of an SSH host without a pinned hostKey (trust on first use), and only there", () => {
+    const probes = registrations.filter((r) => r.type === HOST_KEY_TYPE);
+    expect(probes.map((r) => [r.name, parentName(r)])).toEqual([["install-host-key-a1", "install"]]);
+    expect(withoutSecrets(probes[0].inputs)).toMatchObject({ host: "127.0.0.2", port: 2222 });
+  });
+
+  it("connects to each SSH host with its address, port, user, login key and pinned (or first-use) host key", () => {
     const a1 = plain(byName(registrations, "install-node-node2")).connection as Record<string, unknown>;
-    expect(a1).toMatchObject({ host: "127.0.0.2", port: 2222, user: "fisco", privateKey: DEFAULT_KEY });
-    expect(a1.hostKey).toBeUndefined();
+    expect(a1).toMatchObject({ host: "127.0.0.2", port: 2222, user: "fisco", privateKey: DEFAULT_KEY, hostKey: SEEN_HOST_KEY });
+    for (const name of ["install-upload-folder-a1", "install-upload-a1", "install-binary-a1", "install-node-node3"]) {
+      expect((plain(byName(registrations, name)).connection as Record<string, unknown>).hostKey, name).toBe(SEEN_HOST_KEY);
+    }
     const a2 = plain(byName(registrations, "install-node-node4")).connection as Record<string, unknown>;
     expect(a2).toMatchObject({ host: "127.0.0.3", port: 22, user: "bcos", privateKey: A2_KEY, hostKey: A2_HOST_KEY });
   });

@@ -108,7 +108,8 @@ function lifecycle(node: string): [number, "stopping" | "running"][] {
 }
 
 beforeAll(async () => {
-  rig = await startSshRig({ hosts: 2 });
+  // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
+  rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
   const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
   if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);

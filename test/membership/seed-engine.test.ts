@@ -1,0 +1,237 @@
+/**
+ * The seed's membership change under the REAL Pulumi engine (issue 7 acceptance): the dev chain
+ * (five stand-in nodes) installed on the sshd rig's two hosts, then the seed's changes as one
+ * topology edit: group 1 sealers node0, node3, observer node1, free node2; agency D's node5 (on
+ * host1) joins group 2 as a sealer beside node3, node4; new group 3 (pbft) from node3 and node5.
+ * One `pulumi up` applies it through the per-group Membership resources; then every member
+ * reports the declared lists, group 3 runs on node3 and node5, node2 runs group 1 without a role,
+ * a re-run plans nothing, and an addObserver made by hand with the stack's governance key shows
+ * as drift on `pulumi refresh`.
+ *
+ * Own port range: p2p 32500+, channel 22500+, JSON-RPC 10700+. Needs what install-rig.test.ts
+ * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import * as yaml from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RpcClient } from "../../infra/rpc/client";
+import { changeConsensus } from "../../infra/rpc/consensus";
+import { startSshRig, type SshRig } from "../rig/sshd";
+import { ensureStandinBuilt } from "../standin/build";
+import { rpcResult, waitFor } from "../standin/harness";
+
+const repoRoot = join(__dirname, "..", "..");
+const rigDir = join(repoRoot, "test", "rig");
+const STACK = "seed";
+/** Node → rig host index. */
+const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 0, node3: 1, node4: 1, node5: 1 };
+const port = (base: number, node: string) => base + Number(node.slice(4));
+const P2P_BASE = 32500;
+const CHANNEL_BASE = 22500;
+const RPC_BASE = 10700;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
+    });
+  });
+}
+
+let rig: SshRig | undefined;
+let work = "";
+let project = "";
+let binDir = "";
+let env: NodeJS.ProcessEnv = {};
+let topology: Record<string, any>;
+
+const deployDir = (host: number) => join(work, `host${host}`);
+
+/** `pulumi <args>` on the rig stack; the flags go before a `--` (which ends them). */
+async function pulumi(args: string[]): Promise<Run> {
+  const dash = args.indexOf("--");
+  const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", STACK];
+  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
+  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
+}
+async function pulumiOk(args: string[]): Promise<Run> {
+  const r = await pulumi(args);
+  const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
+  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+  return r;
+}
+
+function writeStackConfig(): void {
+  const file = join(project, "stacks", `Pulumi.${STACK}.yaml`);
+  const old = (existsSync(file) ? yaml.load(readFileSync(file, "utf8")) : {}) as Record<string, any>;
+  const config = { ...(old.config ?? {}), "bcos:topology": topology, "bcos:outputDir": join(work, "out"), "bcos:healthTimeoutSeconds": 30 };
+  writeFileSync(file, yaml.dump({ ...old, config }, { lineWidth: -1 }));
+}
+
+/** The dev stack's topology, installed on the rig's two hosts. */
+function rigTopology(binary: string): Record<string, any> {
+  const doc = yaml.load(readFileSync(join(repoRoot, "stacks", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+  const t = structuredClone(doc.config["bcos:topology"]);
+  t.chain.install = true;
+  t.chain.binary = { path: binary };
+  t.hosts = Object.fromEntries(
+    rig!.hosts.map((h, i) => [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig!.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }]),
+  );
+  for (const agency of Object.values(t.agencies) as { nodes?: Record<string, Record<string, unknown>> }[]) {
+    for (const [name, node] of Object.entries(agency.nodes ?? {})) {
+      Object.assign(node, { host: `host${PLACEMENT[name]}`, p2pPort: port(P2P_BASE, name), channelPort: port(CHANNEL_BASE, name), rpcPort: port(RPC_BASE, name) });
+    }
+  }
+  return t;
+}
+
+beforeAll(async () => {
+  // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
+  rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
+  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
+  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
+  binDir = install.stdout.trim().split("\n").pop() ?? "";
+
+  work = mkdtempSync(join(tmpdir(), "bcos-seed-engine-"));
+  project = join(work, "project");
+  const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
+  cpSync(repoRoot, project, {
+    recursive: true,
+    filter: (from) => {
+      const rel = relative(repoRoot, from);
+      if (rel === "") return true;
+      const top = rel.split(sep)[0];
+      return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
+    },
+  });
+  mkdirSync(join(project, "stacks"), { recursive: true });
+  symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
+  const binary = join(work, "fisco-bcos");
+  copyFileSync(ensureStandinBuilt(), binary);
+
+  env = {
+    ...cleanEnv,
+    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
+    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "bcos-seed-engine",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: join(work, "pulumi-home"),
+    NO_COLOR: "1",
+  };
+  delete env.SSH_AUTH_SOCK;
+  const init = await pulumi(["stack", "init", STACK]);
+  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  topology = rigTopology(binary);
+  writeStackConfig();
+  await pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", rig!.privateKeyPem]);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  try {
+    if (project && binDir && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+  } finally {
+    await rig?.stop();
+    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
+  }
+}, 300_000);
+
+
+const nodeIdOf = async (node: string): Promise<string> => (await rpcResult<{ nodeId?: string; NodeID?: string }>(port(RPC_BASE, node), "getNodeInfo", [])).NodeID ?? "";
+const sorted = (xs: string[]) => [...xs].sort();
+async function namesOf(ids: string[]): Promise<string[]> {
+  const byId = new Map<string, string>();
+  for (const node of Object.keys(PLACEMENT)) if (existsSync(join(deployDir(PLACEMENT[node]), node))) byId.set((await nodeIdOf(node)).toLowerCase(), node);
+  return sorted(ids.map((id) => byId.get(id.toLowerCase()) ?? id));
+}
+
+/** The seed's changes as one edit of the topology. */
+function applySeedChange(): void {
+  topology.agencies.agencyD = { nodes: { node5: { host: "host1", p2pPort: port(P2P_BASE, "node5"), channelPort: port(CHANNEL_BASE, "node5"), rpcPort: port(RPC_BASE, "node5") } } };
+  const ts = topology.groups["1"].timestamp as number;
+  topology.groups["1"] = { ...topology.groups["1"], sealers: ["node0", "node3"], observers: ["node1"], free: ["node2"] };
+  topology.groups["2"] = { ...topology.groups["2"], sealers: ["node3", "node4", "node5"] };
+  topology.groups["3"] = { consensus: "pbft", sealers: ["node3", "node5"], timestamp: ts + 1 };
+  writeStackConfig();
+}
+
+const DECLARED: Record<number, { sealers: string[]; observers: string[]; members: string[] }> = {
+  1: { sealers: ["node0", "node3"], observers: ["node1"], members: ["node0", "node1", "node3"] },
+  2: { sealers: ["node3", "node4", "node5"], observers: [], members: ["node3", "node4", "node5"] },
+  3: { sealers: ["node3", "node5"], observers: [], members: ["node3", "node5"] },
+};
+
+describe("the seed's membership change under the real engine (stand-in nodes, sshd rig)", () => {
+  it("installs the starting chain: five nodes, group 1 sealers node0-node3", async () => {
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+    const ids = await waitFor("group 1's four sealers", async () => {
+      const list = await rpcResult<string[]>(port(RPC_BASE, "node0"), "getSealerList", [1]);
+      return list.length === 4 ? list : undefined;
+    });
+    expect(await namesOf(ids)).toEqual(["node0", "node1", "node2", "node3"]);
+  }, 600_000);
+
+  it("one pulumi up applies the seed's change: every member reports the declared lists", async () => {
+    applySeedChange();
+    const r = await pulumiOk(["up", "--yes", "--skip-preview"]);
+    expect(r.stdout).toMatch(/group 1: .*node1: sealer → observer/);
+    for (const [group, declared] of Object.entries(DECLARED)) {
+      for (const member of declared.members) {
+        const sealers = await rpcResult<string[]>(port(RPC_BASE, member), "getSealerList", [Number(group)]);
+        const observers = await rpcResult<string[]>(port(RPC_BASE, member), "getObserverList", [Number(group)]);
+        expect(await namesOf(sealers), `group ${group} sealers as ${member} reports them`).toEqual(declared.sealers);
+        expect(await namesOf(observers), `group ${group} observers as ${member} reports them`).toEqual(declared.observers);
+      }
+    }
+  }, 900_000);
+
+  it("group 3 is RUNNING on node3 and node5; node2 still runs, with no role in group 1", async () => {
+    for (const node of ["node3", "node5"]) {
+      const status = await rpcResult<{ status: string }>(port(RPC_BASE, node), "queryGroupStatus", [3]);
+      expect(status.status, node).toBe("RUNNING");
+    }
+    // node2 answers and still runs group 1 (a free node), but is in neither list, as node0 reports them:
+    // a node with no role refuses list queries for the group.
+    expect(await rpcResult(port(RPC_BASE, "node2"), "getClientVersion", [])).toBeTruthy();
+    expect((await rpcResult<{ status: string }>(port(RPC_BASE, "node2"), "queryGroupStatus", [1])).status).toBe("RUNNING");
+    const sealers = await rpcResult<string[]>(port(RPC_BASE, "node0"), "getSealerList", [1]);
+    const observers = await rpcResult<string[]>(port(RPC_BASE, "node0"), "getObserverList", [1]);
+    const node2 = (await nodeIdOf("node2")).toLowerCase();
+    expect([...sealers, ...observers].map((id) => id.toLowerCase())).not.toContain(node2);
+  }, 120_000);
+
+  it("a second run plans no change", async () => {
+    await pulumiOk(["preview", "--expect-no-changes"]);
+  }, 300_000);
+
+  it("refresh after a hand-made addObserver shows the drift", async () => {
+    const state = JSON.parse((await pulumiOk(["stack", "export", "--show-secrets"])).stdout) as {
+      deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] };
+    };
+    // --show-secrets leaves a secret as { <sig>: …, plaintext: "<JSON of the value>" }.
+    const stored = state.deployment.resources.find((r) => r.urn.endsWith("::governance-key"))!.outputs!.privateKeyPem as string | { plaintext: string };
+    const key = typeof stored === "string" ? stored : (JSON.parse(stored.plaintext) as string);
+    expect(key).toMatch(/BEGIN PRIVATE KEY/);
+    // node4 runs no group 1 and so was no member: make it an observer by hand, as a console would.
+    const node4 = await nodeIdOf("node4");
+    await changeConsensus(new RpcClient({ host: "127.0.0.1", port: port(RPC_BASE, "node0") }), key, "addObserver", { group: 1, nodeId: node4, nodeName: "node4" });
+    const r = await pulumiOk(["refresh", "--yes"]);
+    expect(r.stdout).toMatch(/group-1-membership/);
+    const after = JSON.parse((await pulumiOk(["stack", "export"])).stdout) as { deployment: { resources: { urn: string; outputs?: { roles?: Record<string, string> } }[] } };
+    const membership = after.deployment.resources.find((r) => r.urn.endsWith("::group-1-membership"))!;
+    expect(membership.outputs!.roles).toMatchObject({ node0: "sealer", node3: "sealer", node1: "observer", node4: "observer" });
+    const preview = await pulumi(["preview", "--expect-no-changes"]);
+    expect(preview.code).not.toBe(0);
+  }, 600_000);
+});

@@ -1,0 +1,202 @@
+/**
+ * Trust on first use for SSH host keys under the REAL Pulumi engine against the sshd rig (issue 6:
+ * "pin the host key, or trust on first use recorded in state and enforced after"). The program is
+ * a small stand-in for what NodeInstall does for a host without `hostKey` in the topology: a
+ * HostKey resource records the host's key at the first run and a remote Command uses it as its
+ * connection's `hostKey`. (The full chain is not used here: NodeInstall's wiring is covered under
+ * mocks in test/components/node-install.test.ts.)
+ *
+ * First up records the key (in state, plain: it is public); after the rig host's sshd is
+ * restarted with another host key, the next run that connects fails with a host key mismatch
+ * naming the host, and the recorded key is unchanged; with the old key back the run converges.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SSHD, startSshRig, type SshRig } from "../rig/sshd";
+import { waitFor } from "../standin/harness";
+
+const repoRoot = join(__dirname, "..", "..");
+const rigDir = join(repoRoot, "test", "rig");
+const STACK = "tofu";
+
+const PROGRAM = `import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { HostKey } from "./infra/providers/host-key";
+
+const config = new pulumi.Config("tofu");
+const host = config.require("address");
+const port = config.requireNumber("port");
+const trusted = new HostKey("host-key", { host, port });
+new command.remote.Command("probe", {
+  connection: { host, port, user: config.require("user"), privateKey: config.requireSecret("key"), hostKey: trusted.hostKey },
+  create: "echo probe",
+  triggers: [config.require("round")],
+  addPreviousOutputInEnv: false,
+});
+export const hostKey = trusted.hostKey;
+`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
+    });
+  });
+}
+
+let rig: SshRig | undefined;
+let work = "";
+let project = "";
+let binDir = "";
+let env: NodeJS.ProcessEnv = {};
+/** The sshd this file started itself (the rig's host restarted with another key). */
+const ownSshd: ChildProcess[] = [];
+
+async function pulumi(args: string[]): Promise<Run> {
+  const dash = args.indexOf("--");
+  const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", STACK];
+  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
+  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
+}
+async function pulumiOk(args: string[]): Promise<Run> {
+  const r = await pulumi(args);
+  const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
+  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+  return r;
+}
+
+/** Stops the host's sshd (the rig's, by its pid file, or ours) and starts it again with a new or the saved host key. */
+async function restartSshd(newKey: boolean, backup: string): Promise<void> {
+  const h = rig!.hosts[0];
+  const hostDir = join(rig!.dir, `host-${h.address}`);
+  const keyFile = join(hostDir, "ssh_host_ed25519_key");
+  const own = ownSshd.pop();
+  if (own) {
+    await new Promise<void>((resolve) => {
+      if (own.exitCode !== null || own.signalCode !== null) return resolve();
+      own.once("exit", () => resolve());
+      own.kill("SIGTERM");
+    });
+  } else {
+    const pid = Number(readFileSync(join(hostDir, "sshd.pid"), "utf8").trim());
+    process.kill(pid, "SIGTERM");
+    await waitFor(`sshd ${pid} to exit`, async () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+  }
+  if (newKey) {
+    copyFileSync(keyFile, backup);
+    copyFileSync(`${keyFile}.pub`, `${backup}.pub`);
+    rmSync(keyFile);
+    rmSync(`${keyFile}.pub`);
+    const keygen = await run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyFile], { cwd: hostDir, env: process.env, timeoutMs: 30_000 });
+    if (keygen.code !== 0) throw new Error(`ssh-keygen failed: ${keygen.stderr}`);
+  } else {
+    copyFileSync(backup, keyFile);
+    copyFileSync(`${backup}.pub`, `${keyFile}.pub`);
+  }
+  const log = openSync(h.logFile, "a");
+  const proc = spawn(SSHD, ["-D", "-e", "-f", join(hostDir, "sshd_config")], { stdio: ["ignore", log, log] });
+  closeSync(log);
+  proc.on("error", () => undefined);
+  ownSshd.push(proc);
+  await waitFor(`sshd on ${h.address}:${h.port}`, async () => {
+    if (proc.exitCode !== null) throw new Error(`sshd exited ${proc.exitCode}: ${readFileSync(h.logFile, "utf8").slice(-1000)}`);
+    const scan = await run("/usr/bin/ssh-keyscan", ["-p", String(h.port), "-t", "ed25519", h.address], { cwd: hostDir, env: process.env, timeoutMs: 10_000 });
+    return scan.stdout.includes("ssh-ed25519") ? true : undefined;
+  });
+}
+
+beforeAll(async () => {
+  rig = await startSshRig({ hosts: 1 });
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
+  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
+  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
+  binDir = install.stdout.trim().split("\n").pop() ?? "";
+
+  work = mkdtempSync(join(tmpdir(), "bcos-host-key-tofu-"));
+  project = join(work, "project");
+  const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
+  cpSync(repoRoot, project, {
+    recursive: true,
+    filter: (from) => {
+      const rel = relative(repoRoot, from);
+      if (rel === "") return true;
+      const top = rel.split(sep)[0];
+      return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
+    },
+  });
+  mkdirSync(join(project, "stacks"), { recursive: true });
+  symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  writeFileSync(join(project, "index.ts"), PROGRAM);
+  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
+  env = {
+    ...cleanEnv,
+    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
+    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "bcos-host-key-tofu",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: join(work, "pulumi-home"),
+    NO_COLOR: "1",
+  };
+  delete env.SSH_AUTH_SOCK;
+  const init = await pulumi(["stack", "init", STACK]);
+  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  const h = rig.hosts[0];
+  for (const [key, value] of [["tofu:address", h.address], ["tofu:port", String(h.port)], ["tofu:user", rig.user], ["tofu:round", "1"]]) {
+    await pulumiOk(["config", "set", key, "--", value]);
+  }
+  await pulumiOk(["config", "set", "--secret", "tofu:key", "--", rig.privateKeyPem]);
+}, 20 * 60_000);
+
+afterAll(async () => {
+  try {
+    if (project && binDir && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+  } finally {
+    for (const p of ownSshd) if (p.exitCode === null && p.signalCode === null) p.kill("SIGTERM");
+    await rig?.stop();
+    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
+  }
+}, 300_000);
+
+describe("host keys trusted on first use under the real engine (sshd rig)", () => {
+  it("the first run records the host's key in state, in plain text, and connects with it", async () => {
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+    expect((await pulumiOk(["stack", "output", "hostKey"])).stdout.trim()).toBe(rig!.hosts[0].hostKey);
+    const state = JSON.parse((await pulumiOk(["stack", "export"])).stdout) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+    const recorded = state.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/bcos:HostKey");
+    expect(recorded?.outputs?.hostKey).toBe(rig!.hosts[0].hostKey); // a plain string, not a secret envelope
+    await pulumiOk(["preview", "--expect-no-changes"]);
+  }, 600_000);
+
+  it("after the host's key changes, the next run that connects fails with a host key mismatch naming the host", async () => {
+    const h = rig!.hosts[0];
+    const backup = join(work, "host_key_backup");
+    await restartSshd(true, backup);
+    try {
+      await pulumiOk(["config", "set", "tofu:round", "--", "2"]); // makes the run connect again
+      const r = await pulumi(["up", "--yes", "--skip-preview"]);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toContain(`host key mismatch for ${h.address}:${h.port}`);
+      expect((await pulumiOk(["stack", "output", "hostKey"])).stdout.trim(), "the recorded key stays").toBe(h.hostKey);
+    } finally {
+      await restartSshd(false, backup);
+    }
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+  }, 600_000);
+});

@@ -1,0 +1,224 @@
+/**
+ * Remote installs under the REAL Pulumi engine against the sshd rig, part two (issue 6 acceptance):
+ * the faults install-rig.test.ts does not cover and a node taken out of the topology. Same setup as install-rig.test.ts (the dev chain's five nodes on two SSH
+ * "hosts", stand-in binary and nodes, stand-in Command provider from test/rig on PATH), its own
+ * port range (p2p 32300+, channel 22300+, JSON-RPC 10500+), host keys pinned in the topology.
+ *
+ * In order: a wrong SSH login key and an unreachable host each fail `pulumi up` naming the host
+ * and the cause; a re-run after the fix converges (all five nodes see four peers); taking node2
+ * out of group 1's sealers and out of agencyA moves its folder (ledger included) to
+ * `<deployDir>/.removed/node2-<timestamp>/` and leaves the other four healthy.
+ *
+ * Removing a sealer from a real chain needs a membership change first (removeNode / the group's
+ * sealer list); the stand-in nodes simply keep running without node2.
+ */
+import { execFile } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import * as yaml from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSshRig, type SshRig } from "../rig/sshd";
+import { ensureStandinBuilt } from "../standin/build";
+import { rpcResult, waitFor } from "../standin/harness";
+
+const repoRoot = join(__dirname, "..", "..");
+const rigDir = join(repoRoot, "test", "rig");
+const STACK = "rig";
+const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 0, node3: 1, node4: 1 };
+const port = (base: number, node: string) => base + Number(node.slice(4));
+const P2P_BASE = 32300;
+const CHANNEL_BASE = 22300;
+const RPC_BASE = 10500;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
+    });
+  });
+}
+
+let rig: SshRig | undefined;
+let work = "";
+let project = "";
+let binDir = "";
+let env: NodeJS.ProcessEnv = {};
+let topology: Record<string, any>;
+
+const deployDir = (host: number) => join(work, `host${host}`);
+const nodeDir = (node: string) => join(deployDir(PLACEMENT[node]), node);
+
+async function pulumi(args: string[]): Promise<Run> {
+  const dash = args.indexOf("--");
+  const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", STACK];
+  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
+  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
+}
+async function pulumiOk(args: string[]): Promise<Run> {
+  const r = await pulumi(args);
+  const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
+  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+  return r;
+}
+const up = () => pulumi(["up", "--yes", "--skip-preview"]);
+const setLoginKey = (pem: string) => pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", pem]);
+
+function writeStackConfig(): void {
+  const file = join(project, "stacks", `Pulumi.${STACK}.yaml`);
+  const old = (existsSync(file) ? yaml.load(readFileSync(file, "utf8")) : {}) as Record<string, any>;
+  const config = { ...(old.config ?? {}), "bcos:topology": topology, "bcos:outputDir": join(work, "out"), "bcos:healthTimeoutSeconds": 30 };
+  writeFileSync(file, yaml.dump({ ...old, config }, { lineWidth: -1 }));
+}
+
+function rigTopology(binary: string): Record<string, any> {
+  const doc = yaml.load(readFileSync(join(repoRoot, "stacks", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+  const t = structuredClone(doc.config["bcos:topology"]);
+  t.chain.install = true;
+  t.chain.binary = { path: binary };
+  t.hosts = Object.fromEntries(
+    rig!.hosts.map((h, i) => {
+      return [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig!.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }];
+    }),
+  );
+  for (const agency of Object.values(t.agencies) as { nodes?: Record<string, Record<string, unknown>> }[]) {
+    for (const [name, node] of Object.entries(agency.nodes ?? {})) {
+      Object.assign(node, { host: `host${PLACEMENT[name]}`, p2pPort: port(P2P_BASE, name), channelPort: port(CHANNEL_BASE, name), rpcPort: port(RPC_BASE, name) });
+    }
+  }
+  return t;
+}
+
+async function expectPeers(nodes: string[]): Promise<void> {
+  for (const node of nodes) {
+    const peers = await waitFor(
+      `${node} to see ${nodes.length - 1} peers`,
+      async () => {
+        const list = await rpcResult<unknown[]>(port(RPC_BASE, node), "getPeers", [1]).catch(() => undefined);
+        return list?.length === nodes.length - 1 ? list : undefined;
+      },
+      60_000,
+    );
+    expect(peers, node).toHaveLength(nodes.length - 1);
+  }
+}
+
+/** Stops whatever stand-in node is still running in the work dir (after a failed destroy). */
+async function stopLeftoverNodes(): Promise<void> {
+  for (const host of [0, 1]) {
+    const dir = deployDir(host);
+    if (!existsSync(dir)) continue;
+    for (const node of readdirSync(dir)) {
+      if (existsSync(join(dir, node, "stop.sh"))) await run("bash", ["stop.sh"], { cwd: join(dir, node), env: process.env, timeoutMs: 30_000 });
+    }
+  }
+}
+
+beforeAll(async () => {
+  // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
+  rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
+  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
+  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
+  binDir = install.stdout.trim().split("\n").pop() ?? "";
+
+  work = mkdtempSync(join(tmpdir(), "bcos-install-rig-changes-"));
+  project = join(work, "project");
+  const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
+  cpSync(repoRoot, project, {
+    recursive: true,
+    filter: (from) => {
+      const rel = relative(repoRoot, from);
+      if (rel === "") return true;
+      const top = rel.split(sep)[0];
+      return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
+    },
+  });
+  mkdirSync(join(project, "stacks"), { recursive: true });
+  symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
+  const binary = join(work, "fisco-bcos");
+  copyFileSync(ensureStandinBuilt(), binary);
+
+  env = {
+    ...cleanEnv,
+    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
+    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "bcos-install-rig-changes",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: join(work, "pulumi-home"),
+    NO_COLOR: "1",
+  };
+  delete env.SSH_AUTH_SOCK;
+  const init = await pulumi(["stack", "init", STACK]);
+  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  topology = rigTopology(binary);
+  writeStackConfig();
+}, 20 * 60_000);
+
+afterAll(async () => {
+  try {
+    if (project && binDir && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+    if (work) await stopLeftoverNodes().catch(() => undefined);
+  } finally {
+    await rig?.stop();
+    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
+  }
+}, 300_000);
+
+describe("faults and node removal under the real engine (sshd rig)", () => {
+  it("a login key the hosts do not accept fails the run naming the host and the cause", async () => {
+    const other = join(work, "other_ed25519");
+    await run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other], { cwd: work, env: process.env, timeoutMs: 30_000 });
+    await setLoginKey(readFileSync(other, "utf8"));
+    const r = await up();
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain(`ssh ${rig!.user}@${rig!.hosts[0].address}:${rig!.hosts[0].port}`);
+    expect(r.stdout).toMatch(/authentication methods failed/i);
+    for (const node of Object.keys(PLACEMENT)) expect(existsSync(nodeDir(node)), node).toBe(false);
+    await setLoginKey(rig!.privateKeyPem);
+  }, 600_000);
+
+  it("an unreachable host fails the run naming the host and the cause", async () => {
+    topology.hosts.host1.address = "127.0.0.9"; // nothing listens there
+    writeStackConfig();
+    try {
+      const r = await up();
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toContain(`127.0.0.9:${rig!.hosts[1].port}`);
+      expect(r.stdout).toContain("ECONNREFUSED");
+    } finally {
+      topology.hosts.host1.address = rig!.hosts[1].address;
+      writeStackConfig();
+    }
+  }, 600_000);
+
+  it("a re-run once the faults are fixed converges: all five nodes healthy, each seeing four peers", async () => {
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+    await expectPeers(Object.keys(PLACEMENT));
+    await pulumiOk(["preview", "--expect-no-changes"]);
+  }, 600_000);
+
+  it("taking node2 out of group 1 and agencyA moves its folder, ledger included, to .removed/ and keeps the others healthy", async () => {
+    delete topology.agencies.agencyA.nodes.node2;
+    topology.groups["1"].sealers = topology.groups["1"].sealers.filter((n: string) => n !== "node2");
+    writeStackConfig();
+    await pulumiOk(["up", "--yes", "--skip-preview"]);
+    expect(existsSync(nodeDir("node2"))).toBe(false);
+    const removed = join(deployDir(PLACEMENT.node2), ".removed");
+    const moved = readdirSync(removed).filter((f) => /^node2-\d{8}T\d{6}Z(\.\d+)?$/.test(f));
+    expect(moved).toHaveLength(1);
+    expect(existsSync(join(removed, moved[0], "data")), "node2's data kept").toBe(true);
+    expect(existsSync(join(removed, moved[0], "conf")), "node2's conf kept").toBe(true);
+    await expectPeers(["node0", "node1", "node3", "node4"]);
+    await pulumiOk(["preview", "--expect-no-changes"]);
+  }, 600_000);
+
+});
