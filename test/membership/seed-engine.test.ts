@@ -11,12 +11,12 @@
  * Own port range: p2p 32500+, channel 22500+, JSON-RPC 10700+. Needs what install-rig.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
-import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyProject, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
 import { RpcClient } from "../../infra/rpc/client";
 import { changeConsensus } from "../../infra/rpc/consensus";
 import { startSshRig, type SshRig } from "../rig/sshd";
@@ -33,19 +33,6 @@ const P2P_BASE = 32500;
 const CHANNEL_BASE = 22500;
 const RPC_BASE = 10700;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
-    });
-  });
-}
 
 let rig: SshRig | undefined;
 let work = "";
@@ -97,25 +84,12 @@ function rigTopology(binary: string): Record<string, any> {
 beforeAll(async () => {
   // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
   rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
-  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
-  binDir = install.stdout.trim().split("\n").pop() ?? "";
+  const cleanEnv = environmentWithoutPulumi();
+  binDir = await installEngine(repoRoot, cleanEnv);
 
   work = mkdtempSync(join(tmpdir(), "bcos-seed-engine-"));
   project = join(work, "project");
-  const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
-  cpSync(repoRoot, project, {
-    recursive: true,
-    filter: (from) => {
-      const rel = relative(repoRoot, from);
-      if (rel === "") return true;
-      const top = rel.split(sep)[0];
-      return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
-    },
-  });
-  mkdirSync(join(project, "stacks"), { recursive: true });
-  symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  copyProject(repoRoot, project);
   for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
   const binary = join(work, "fisco-bcos");
   copyFileSync(ensureStandinBuilt(), binary);

@@ -10,11 +10,12 @@
  * restarted with another host key, the next run that connects fails with a host key mismatch
  * naming the host, and the recorded key is unchanged; with the old key back the run converges.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyProject, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
 import { SSHD, startSshRig, type SshRig } from "../rig/sshd";
 import { waitFor } from "../standin/harness";
 
@@ -39,19 +40,6 @@ new command.remote.Command("probe", {
 export const hostKey = trusted.hostKey;
 `;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
-    });
-  });
-}
 
 let rig: SshRig | undefined;
 let work = "";
@@ -123,25 +111,12 @@ async function restartSshd(newKey: boolean, backup: string): Promise<void> {
 
 beforeAll(async () => {
   rig = await startSshRig({ hosts: 1 });
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
-  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
-  binDir = install.stdout.trim().split("\n").pop() ?? "";
+  const cleanEnv = environmentWithoutPulumi();
+  binDir = await installEngine(repoRoot, cleanEnv);
 
   work = mkdtempSync(join(tmpdir(), "bcos-host-key-tofu-"));
   project = join(work, "project");
-  const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
-  cpSync(repoRoot, project, {
-    recursive: true,
-    filter: (from) => {
-      const rel = relative(repoRoot, from);
-      if (rel === "") return true;
-      const top = rel.split(sep)[0];
-      return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
-    },
-  });
-  mkdirSync(join(project, "stacks"), { recursive: true });
-  symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  copyProject(repoRoot, project);
   writeFileSync(join(project, "index.ts"), PROGRAM);
   for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
   env = {

@@ -11,14 +11,14 @@
  * Needs scripts/install-pulumi.sh (engine), /usr/sbin/sshd (`.ci/run` installs it) and the
  * stand-in Command provider in test/rig (put on PATH here).
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyProject, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
 import { startSshRig, type SshRig } from "../rig/sshd";
 import { ensureStandinBuilt } from "../standin/build";
 import { rpcResult, waitFor } from "../standin/harness";
@@ -32,19 +32,6 @@ const port = (base: number, node: string) => base + Number(node.slice(4));
 const RPC_BASE = 10300;
 const GROUP1_SEALERS = ["node0", "node1", "node2", "node3"];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
-    });
-  });
-}
 
 let rig: SshRig | undefined;
 let work = "";
@@ -110,25 +97,12 @@ function lifecycle(node: string): [number, "stopping" | "running"][] {
 beforeAll(async () => {
   // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
   rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
-  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
-  binDir = install.stdout.trim().split("\n").pop() ?? "";
+  const cleanEnv = environmentWithoutPulumi();
+  binDir = await installEngine(repoRoot, cleanEnv);
 
   work = mkdtempSync(join(tmpdir(), "bcos-install-rig-"));
   project = join(work, "project");
-  const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
-  cpSync(repoRoot, project, {
-    recursive: true,
-    filter: (from) => {
-      const rel = relative(repoRoot, from);
-      if (rel === "") return true;
-      const top = rel.split(sep)[0];
-      return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
-    },
-  });
-  mkdirSync(join(project, "stacks"), { recursive: true });
-  symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+  copyProject(repoRoot, project);
   for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
   const binary = join(work, "fisco-bcos");
   copyFileSync(ensureStandinBuilt(), binary);
