@@ -80,21 +80,56 @@ exit 1
 `;
 
 const LOAD_NEW_GROUPS = `#!/usr/bin/env bash
-# Makes the running node load group.N.genesis files copied into conf/ after it started.
+# Starts the groups whose conf/group.N.genesis and conf/group.N.ini were copied in while the node runs.
+# A 2.11 node starts a group at run time only with the startGroup RPC, and only from the STOPPED
+# status (its config.ini.append_group signal skips STOPPED groups and cannot start the others), so a
+# group new to this node (no data/groupN/.group_status) is marked STOPPED, then started.
+# Groups that have a status are left as they are: running, stopped on purpose, or deleted.
 ${preamble("scripts")}
 if [ -z "$(node_pid)" ]; then
-    echo "$node_name is not running; start.sh loads every group in conf/"
+    echo "$node_name is not running; start.sh starts every group in conf/ that was not stopped or deleted"
     exit 0
 fi
-# Data folders without a status file (older node versions wrote none) are marked STOPPED, as
-# FISCO's script does, so the loader does not take them for new groups.
-for dir in data/group*/; do
-    [ -d "$dir" ] || continue
-    case "$(basename "$dir")" in group | group*[!0-9]*) continue ;; esac
-    [ -f "$dir.group_status" ] || echo STOPPED >"$dir.group_status"
+
+port=$(sed -n 's/^[[:space:]]*jsonrpc_listen_port[[:space:]]*=[[:space:]]*\\([0-9][0-9]*\\).*/\\1/p' config.ini | head -n 1)
+# Prints this node's JSON-RPC answer on one line (method, params), nothing when it does not answer.
+rpc() {
+    curl -s --max-time 60 -H 'Content-Type: application/json' \\
+        --data "{\\"jsonrpc\\":\\"2.0\\",\\"method\\":\\"$1\\",\\"params\\":[$2],\\"id\\":1}" \\
+        "http://127.0.0.1:$port" | tr -d '\\r\\n'
+}
+
+status=0 found=0
+for genesis in conf/group.*.genesis; do
+    group=\${genesis#conf/group.}
+    group=\${group%.genesis}
+    case "$group" in '' | *[!0-9]*) continue ;; esac
+    status_file="data/group$group/.group_status"
+    [ -f "$status_file" ] && continue
+    found=1
+    if [ ! -f "conf/group.$group.ini" ]; then
+        echo "$node_name group $group: conf/group.$group.ini is missing; copy it next to the genesis and run this again" >&2
+        status=1
+        continue
+    fi
+    mkdir -p "data/group$group"
+    echo STOPPED >"$status_file"
+    answer=$(rpc startGroup "$group")
+    if [[ "$answer" =~ \\"code\\"[[:space:]]*:[[:space:]]*\\"0x0\\" ]]; then
+        echo "$node_name group $group: started"
+    elif [ -z "$answer" ]; then
+        echo "$node_name group $group: no answer to startGroup on port $port; it is marked STOPPED: check it with queryGroupStatus" >&2
+        status=1
+    else
+        # Refused: back to how it was found, so that this script (or a restart) can start it later.
+        rm -f "$status_file"
+        message=$(sed -n 's/.*"message"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p' <<<"$answer")
+        echo "$node_name group $group: startGroup refused: \${message:-$answer}" >&2
+        status=1
+    fi
 done
-touch config.ini.append_group
-echo "$node_name: loading new groups; see log/ for the result"
+[ "$found" = 1 ] || echo "$node_name: no new group in conf/"
+exit "$status"
 `;
 
 const RELOAD_WHITELIST = `#!/usr/bin/env bash

@@ -52,6 +52,19 @@ function hostKeyBlob(hostKey: string): Buffer {
 }
 
 /**
+ * The key type named inside the blob, and the host key algorithms that make the host show that key
+ * (an rsa key signs with rsa-sha2-512/256 or the old ssh-rsa). A host offers several keys and shows
+ * the one of the first algorithm both sides know, so only the pinned key's may be offered.
+ */
+function hostKeyAlgorithms(blob: Buffer): { type: string; algorithms: string[] } {
+  const length = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  const type = blob.subarray(4, 4 + length).toString("latin1");
+  if (type === "ssh-rsa") return { type, algorithms: ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] };
+  if (type === "ssh-ed25519" || /^ecdsa-sha2-nistp(256|384|521)$/.test(type)) return { type, algorithms: [type] };
+  throw new Error(`the pinned host key is of type ${type}; pin the host's ed25519, ecdsa or rsa key (ssh-keyscan -t ed25519,ecdsa,rsa <host>)`);
+}
+
+/**
  * RFC 4254 channel-open failure reasons, worded for what they mean here (sshd's own texts are
  * terse, and the RPC client shows only 200 characters of an HTTP error).
  */
@@ -64,11 +77,20 @@ const describeHost = (a: SshAccess) => `${a.user}@${a.address}:${a.port}`;
 
 /** The host is not the one pinned: never treated as a mere outage. */
 export class HostKeyMismatchError extends Error {
-  constructor(access: SshAccess) {
-    super(`ssh ${describeHost(access)}: the host presented a key other than the pinned one (${access.hostKey.slice(0, 40)}…); refusing to connect`);
+  /** `missingType`: the host offers no key of the pinned key's type at all. */
+  constructor(access: SshAccess, missingType?: string) {
+    const pinned = `${access.hostKey.slice(0, 40)}…`;
+    super(
+      missingType
+        ? `ssh ${describeHost(access)}: the host offers no ${missingType} host key, so it cannot show the pinned one (${pinned}); refusing to connect`
+        : `ssh ${describeHost(access)}: the host presented a key other than the pinned one (${pinned}); refusing to connect`,
+    );
     this.name = "HostKeyMismatchError";
   }
 }
+
+/** ssh2's handshake error when no host key algorithm is common to both sides. */
+const NO_COMMON_HOST_KEY = /no matching host key format/;
 
 /** One SSH connection to a host, carrying any number of forwarded ports. */
 export class SshTunnel {
@@ -88,17 +110,23 @@ export class SshTunnel {
   /** Connects and authenticates; rejects on a host key other than the pinned one. */
   static async connect(access: SshAccess, timeoutMs = 20_000): Promise<SshTunnel> {
     const expected = hostKeyBlob(access.hostKey);
+    const { type, algorithms } = hostKeyAlgorithms(expected);
     return new Promise((resolve, reject) => {
       const client = new (ssh2().Client)();
       let mismatch = false;
       client.on("ready", () => resolve(new SshTunnel(client, access)));
-      client.on("error", (err) => reject(mismatch ? new HostKeyMismatchError(access) : new Error(`ssh ${describeHost(access)}: ${err.message}`)));
+      client.on("error", (err) => {
+        if (mismatch) reject(new HostKeyMismatchError(access));
+        else if (NO_COMMON_HOST_KEY.test(err.message)) reject(new HostKeyMismatchError(access, type));
+        else reject(new Error(`ssh ${describeHost(access)}: ${err.message}`));
+      });
       client.connect({
         host: access.address,
         port: access.port,
         username: access.user,
         privateKey: access.privateKey,
         readyTimeout: timeoutMs,
+        algorithms: { serverHostKey: algorithms },
         hostVerifier: (key: Buffer) => {
           mismatch = !key.equals(expected);
           return !mismatch;

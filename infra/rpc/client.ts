@@ -76,6 +76,10 @@ export interface GroupOperationResult {
 
 export type GroupStatus = "INEXISTENT" | "RUNNING" | "STOPPING" | "STOPPED" | "DELETED" | "UNKNOWN" | "";
 
+/**
+ * Everything generateGroup takes (2.11 Rpc::checkParamsForGenerateGroup); the rest of the genesis
+ * it writes is a fixed template (GENERATED_GENESIS in the membership planner).
+ */
 export interface GenerateGroupParams {
   /** Genesis timestamp in ms; sent as the canonical decimal string the node insists on. */
   timestamp: number;

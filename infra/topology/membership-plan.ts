@@ -93,8 +93,13 @@ export type MembershipPlan = { ok: true; steps: MembershipStep[] } | { ok: false
 
 export const DEFAULT_SYNC_THRESHOLD = 10;
 
-/** generateGroup writes these into every genesis it makes; a new group has to match them. */
-const GENERATED_GENESIS = { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000 } as const;
+/**
+ * What generateGroup writes into every genesis it makes, whatever it is asked (FISCO 2.11
+ * LedgerManager's template; the call itself takes only timestamp, sealers and enable_free_storage).
+ * These values enter block 0's mark, so a new group has to declare them: nodes that join later get
+ * the rendered genesis, and a different mark there is a different genesis hash they never sync with.
+ */
+export const GENERATED_GENESIS = { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3 } as const;
 
 type Role = "sealer" | "observer" | "none";
 
@@ -296,7 +301,7 @@ function planNewGroup(group: Group, input: MembershipInput): GroupWalk {
   // The walk starts where startGroup leaves the group: the genesis sealers, no observers.
   const walk = new GroupWalk(group, input, { sealers: group.sealers, observers: [], height: 0 });
   const g = group.genesis;
-  for (const key of ["consensus", "maxTransNum", "gasLimit"] as const) {
+  for (const key of Object.keys(GENERATED_GENESIS) as (keyof typeof GENERATED_GENESIS)[]) {
     if (g[key] !== GENERATED_GENESIS[key]) {
       walk.refuse(`is new, and generateGroup always writes ${key} = ${GENERATED_GENESIS[key]}, but the declaration asks for ${g[key]}; declare ${GENERATED_GENESIS[key]} or create the group from a rendered genesis`);
     }

@@ -1,5 +1,7 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +32,17 @@ function writeFiles(root: string, files: RenderedFile[]): void {
 function run(script: string) {
   const r = spawnSync("bash", [script], { cwd: tmpdir(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** The same, without blocking this process (whose own servers the script may talk to). */
+function runAsync(script: string): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", [script], { cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("close", (status) => resolve({ status, out }));
+  });
 }
 
 describe("node scripts", () => {
@@ -79,15 +92,69 @@ describe("node scripts", () => {
       expect(pid(run(node("node1", "start.sh")).out)).not.toBe(pid(run(node("node0", "start.sh")).out));
     });
 
-    it("load_new_groups.sh marks status-less group data STOPPED and signals the node", () => {
-      mkdirSync(path.join(deployDir, "node0/data/group2"), { recursive: true });
-      mkdirSync(path.join(deployDir, "node0/data/group1"), { recursive: true });
-      writeFileSync(path.join(deployDir, "node0/data/group1/.group_status"), "RUNNING\n");
-      const r = run(node("node0", "scripts/load_new_groups.sh"));
-      expect(r.status).toBe(0);
-      expect(readFileSync(path.join(deployDir, "node0/data/group2/.group_status"), "utf8")).toBe("STOPPED\n");
-      expect(readFileSync(path.join(deployDir, "node0/data/group1/.group_status"), "utf8")).toBe("RUNNING\n");
-      expect(existsSync(path.join(deployDir, "node0/config.ini.append_group"))).toBe(true);
+    describe("load_new_groups.sh, with node0's JSON-RPC port answered by a fake node", () => {
+      let server: http.Server;
+      let answer: (method: string, params: unknown[]) => unknown;
+      const calls: string[] = [];
+      const dir = (...p: string[]) => path.join(deployDir, "node0", ...p);
+      const status = (group: number) => (existsSync(dir(`data/group${group}/.group_status`)) ? readFileSync(dir(`data/group${group}/.group_status`), "utf8") : undefined);
+      const copyGroup = (group: number) => {
+        writeFileSync(dir(`conf/group.${group}.genesis`), readFileSync(dir("conf/group.1.genesis"), "utf8").replace("id=1", `id=${group}`));
+        writeFileSync(dir(`conf/group.${group}.ini`), readFileSync(dir("conf/group.1.ini"), "utf8"));
+      };
+
+      beforeAll(async () => {
+        server = http.createServer((req, res) => {
+          let body = "";
+          req.on("data", (d) => (body += d));
+          req.on("end", () => {
+            const { method, params } = JSON.parse(body) as { method: string; params: unknown[] };
+            calls.push(`${method} ${JSON.stringify(params)}`);
+            // jsoncpp's styled output spreads the answer over several lines.
+            res.end(JSON.stringify({ id: 1, jsonrpc: "2.0", result: answer(method, params) }, null, 2));
+          });
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const config = dir("config.ini");
+        writeFileSync(config, readFileSync(config, "utf8").replace(/jsonrpc_listen_port=\d+/, `jsonrpc_listen_port=${(server.address() as AddressInfo).port}`));
+      });
+
+      afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+      it("starts a group new to the node with startGroup from STOPPED, and leaves groups that have a status alone", async () => {
+        answer = (_m, params) => ({ code: "0x0", message: `Group ${params[0]} started successfully` });
+        calls.length = 0;
+        copyGroup(2);
+        copyGroup(3);
+        mkdirSync(dir("data/group1"), { recursive: true });
+        writeFileSync(dir("data/group1/.group_status"), "RUNNING");
+        mkdirSync(dir("data/group3"), { recursive: true });
+        writeFileSync(dir("data/group3/.group_status"), "STOPPED"); // stopped on purpose
+        const r = await runAsync(node("node0", "scripts/load_new_groups.sh"));
+        expect([r.status, r.out]).toEqual([0, "node0 group 2: started\n"]);
+        expect(calls).toEqual(["startGroup [2]"]);
+        expect([status(1), status(2), status(3)]).toEqual(["RUNNING", "STOPPED\n", "STOPPED"]);
+        // The append_group signal cannot start a new group on a 2.11 node; it is not used.
+        expect(existsSync(dir("config.ini.append_group"))).toBe(false);
+      });
+
+      it("puts a group the node refuses back as it was, and says why", async () => {
+        answer = (_m, params) => ({ code: "0x6", message: `Group ${params[0]} is not found` });
+        calls.length = 0;
+        copyGroup(4);
+        const r = await runAsync(node("node0", "scripts/load_new_groups.sh"));
+        expect([r.status, r.out]).toEqual([1, "node0 group 4: startGroup refused: Group 4 is not found\n"]);
+        expect(calls).toEqual(["startGroup [4]"]);
+        expect(status(4)).toBeUndefined();
+      });
+
+      it("says when there is nothing new, and asks nothing of the node", async () => {
+        rmSync(dir("conf/group.4.genesis"));
+        calls.length = 0;
+        const r = await runAsync(node("node0", "scripts/load_new_groups.sh"));
+        expect([r.status, r.out]).toEqual([0, "node0: no new group in conf/\n"]);
+        expect(calls).toEqual([]);
+      });
     });
 
     it("reload_whitelist.sh refuses malformed or repeated IDs and signals a valid list", () => {

@@ -1,6 +1,6 @@
 /** Handover packages on disk: written with mode 0600, rewritten only when their content changes. */
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -78,5 +78,38 @@ describe("packageFileProvider", () => {
     await packageFileProvider.delete!(id, outs);
     expect(existsSync(inputs.path)).toBe(false);
     expect(mode(moved.path)).toBe(0o600);
+  });
+
+  /** What the engine does with the diff: replace (create the new, then delete the old) or update. */
+  async function apply(id: string, olds: PackageFileOutputs, news: PackageFileInputs): Promise<PackageFileOutputs> {
+    const diff = await packageFileProvider.diff!(id, olds, news);
+    if (diff.replaces?.length) {
+      const { outs } = await create(news);
+      await packageFileProvider.delete!(id, olds);
+      return outs;
+    }
+    return diff.changes ? ((await packageFileProvider.update!(id, olds, news)).outs as PackageFileOutputs) : olds;
+  }
+
+  it.each([
+    ["a ./ segment", (d: string) => [`${d}/out/./agencyA.tar.gz`, `${d}/out/agencyA.tar.gz`]],
+    ["a .. segment", (d: string) => [`${d}/out/agencyA.tar.gz`, `${d}/out/../out/agencyA.tar.gz`]],
+    ["a symlinked folder", (d: string) => [`${d}/out/agencyA.tar.gz`, `${d}/link/agencyA.tar.gz`]],
+  ])("keeps the package when the path is respelled with %s (same file: an update, not a move)", async (_how, spell) => {
+    mkdirSync(path.join(dir, "out"));
+    symlinkSync(path.join(dir, "out"), path.join(dir, "link"));
+    const [before, after] = spell(dir);
+    const { id, outs } = await create({ path: before, files: FILES });
+    expect(await packageFileProvider.diff!(id, outs, { path: after, files: FILES })).toEqual({ changes: true });
+    const updated = await apply(id, outs, { path: after, files: [FILES[0]] });
+    expect(readFileSync(path.join(dir, "out/agencyA.tar.gz"))).toEqual(await tarGz([FILES[0]]));
+    expect(updated.path).toBe(after);
+  });
+
+  it("delete leaves a package that another write has replaced since", async () => {
+    const { id, outs } = await create(inputs);
+    await create({ ...inputs, files: [FILES[0]] });
+    await packageFileProvider.delete!(id, outs);
+    expect(readFileSync(inputs.path)).toEqual(await tarGz([FILES[0]]));
   });
 });

@@ -1,6 +1,7 @@
 /**
  * SSH test rig (issue 6): Debian's OpenSSH server on loopback addresses 127.0.0.2, 127.0.0.3, …,
- * one `sshd` per address so that each address is a separate "host" with its own ed25519 host key.
+ * one `sshd` per address so that each address is a separate "host" with its own ed25519 host key
+ * (and, with `hostKeyTypes`, its own ecdsa and rsa host keys too, as a stock server has).
  * Everything (host keys, the user key, authorized_keys, configs, logs, pid files) lives in one temp
  * dir that `stop()` removes. Nothing listens outside 127.0.0.0/8.
  *
@@ -34,12 +35,16 @@ import { join } from "node:path";
 export const SSHD = "/usr/sbin/sshd";
 const SSH_KEYGEN = "/usr/bin/ssh-keygen";
 
+export type HostKeyType = "ed25519" | "ecdsa" | "rsa";
+
 export interface SshRigHost {
   /** 127.0.0.2, 127.0.0.3, … */
   readonly address: string;
   readonly port: number;
   /** The host's public key in known_hosts / authorized_keys form: "ssh-ed25519 AAAA…" (no comment). */
   readonly hostKey: string;
+  /** Every host key it offers, by type, in the same form (the first of `hostKeyTypes` is `hostKey`). */
+  readonly hostKeys: Readonly<Partial<Record<HostKeyType, string>>>;
   /** `ssh-keygen -l` fingerprint of the host key: "SHA256:…". */
   readonly hostKeyFingerprint: string;
   /** sshd's log (its stderr, LogLevel VERBOSE). */
@@ -69,6 +74,8 @@ export interface SshRigOptions {
   readonly hosts: number;
   /** A fixed port for every host; default: a free high port per host (22000–29999). */
   readonly port?: number;
+  /** Host key types every host offers, one key each; default ["ed25519"]. */
+  readonly hostKeyTypes?: readonly HostKeyType[];
   /** Extra sshd_config lines for every host. */
   readonly extraConfig?: string[];
 }
@@ -99,8 +106,8 @@ function run(file: string, args: string[]): Promise<string> {
   });
 }
 
-async function keygen(file: string, comment: string): Promise<{ publicLine: string; fingerprint: string }> {
-  await run(SSH_KEYGEN, ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
+async function keygen(file: string, comment: string, type: HostKeyType = "ed25519"): Promise<{ publicLine: string; fingerprint: string }> {
+  await run(SSH_KEYGEN, ["-q", "-t", type, "-N", "", "-C", comment, "-f", file]);
   const publicLine = readFileSync(`${file}.pub`, "utf8").trim();
   const fp = (await run(SSH_KEYGEN, ["-l", "-E", "sha256", "-f", `${file}.pub`])).trim().split(/\s+/)[1];
   if (!fp?.startsWith("SHA256:")) throw new Error(`unexpected ssh-keygen -l output for ${file}.pub`);
@@ -201,8 +208,10 @@ export async function startSshRig(options: SshRigOptions): Promise<SshRig> {
       const address = `127.0.0.${i + 2}`;
       const hostDir = join(dir, `host-${address}`);
       mkdirSync(hostDir, { mode: 0o700 });
-      const hostKeyFile = join(hostDir, "ssh_host_ed25519_key");
-      const hk = await keygen(hostKeyFile, address);
+      const keyTypes = options.hostKeyTypes?.length ? options.hostKeyTypes : (["ed25519"] as const);
+      const hostKeyFiles = keyTypes.map((type) => join(hostDir, `ssh_host_${type}_key`));
+      const keys = await Promise.all(keyTypes.map((type, k) => keygen(hostKeyFiles[k], address, type)));
+      const hk = keys[0];
       const logFile = join(hostDir, "sshd.log");
 
       let started: { port: number; proc: ChildProcess } | undefined;
@@ -220,7 +229,7 @@ export async function startSshRig(options: SshRigOptions): Promise<SshRig> {
           config,
           [
             `ListenAddress ${address}:${port}`,
-            `HostKey ${hostKeyFile}`,
+            ...hostKeyFiles.map((file) => `HostKey ${file}`),
             `PidFile ${join(hostDir, "sshd.pid")}`,
             `AuthorizedKeysFile ${authorizedKeys}`,
             "AuthenticationMethods publickey",
@@ -272,6 +281,7 @@ export async function startSshRig(options: SshRigOptions): Promise<SshRig> {
         address,
         port: started.port,
         hostKey: hk.publicLine.split(/\s+/).slice(0, 2).join(" "),
+        hostKeys: Object.fromEntries(keyTypes.map((type, k) => [type, keys[k].publicLine.split(/\s+/).slice(0, 2).join(" ")])),
         hostKeyFingerprint: hk.fingerprint,
         logFile,
       });
