@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs `pulumi <args>` on this project with no Pulumi account and no downloads: the state lives in
-# ./.pulumi-state (local file backend), the engine is the installed one or the one
-# scripts/install-pulumi.sh builds, and the stack (default dev, or $BCOS_STACK) is created on
-# first use.
+# Runs `pulumi <args>` on this project with no Pulumi account: the state lives in ./.pulumi-state
+# (local file backend), the engine is the installed one or the one scripts/install-pulumi.sh
+# builds, and the stack (default dev, or $BCOS_STACK) is created on first use. Plugins are
+# downloaded as usual with an installed Pulumi, and not at all with the locally built engine
+# (scripts/plugin-acquisition.sh).
 #   bash scripts/pulumi-local.sh preview
 #   bash scripts/pulumi-local.sh up --yes
 #   BCOS_STACK=prod PULUMI_CONFIG_PASSPHRASE=… bash scripts/pulumi-local.sh up
@@ -13,8 +14,8 @@ bin=$(bash scripts/install-pulumi.sh)
 export PATH="$bin:$PATH"
 export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.pulumi-state}"
 export PULUMI_SKIP_UPDATE_CHECK=true
-# Plugins cannot be downloaded here; the engine must use what is on PATH.
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
+source scripts/plugin-acquisition.sh
+plugin_acquisition_for "$bin"
 
 stack="${BCOS_STACK:-dev}"
 if [[ -z "${PULUMI_CONFIG_PASSPHRASE:-}" && -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]]; then

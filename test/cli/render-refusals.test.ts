@@ -16,6 +16,8 @@ const root = join(__dirname, "..", "..");
 const devStack = join(root, "stacks", "Pulumi.dev.yaml");
 let work: string;
 
+const pems = (text: string): string[] => [...(text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g) ?? [])];
+
 function runCli(...args: string[]) {
   return spawnSync(process.execPath, [join(root, "bin", "bcos-pulumi.js"), ...args], { cwd: root, encoding: "utf8" });
 }
@@ -102,10 +104,29 @@ describe("render --ca (bring your own chain CA)", () => {
     const gmca = readFileSync(join(caDir, "gmca.crt"), "utf8");
     expect(readFileSync(join(out, "chain", "gmca.crt"), "utf8")).toBe(gmca);
 
+    const ca = readFileSync(join(caDir, "ca.crt"), "utf8");
     const scratch = new Scratch();
     try {
-      const [, agency] = readFileSync(join(out, "agencyB", "node3", "conf", "gmnode.crt"), "utf8").match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g) ?? [];
-      expect(verifyLink(scratch, agency, gmca, true).output).toMatch(/: OK/);
+      const nodeDirs = readdirSync(out)
+        .filter((agency) => agency !== "chain")
+        .flatMap((agency) => readdirSync(join(out, agency)).map((node) => join(out, agency, node)))
+        .filter((dir) => existsSync(join(dir, "conf", "gmnode.crt")));
+      expect(nodeDirs).toHaveLength(5);
+      for (const dir of nodeDirs) {
+        const conf = (...parts: string[]) => readFileSync(join(dir, "conf", ...parts), "utf8");
+        // GM: node certificate → agency → the imported gmca.crt, each link SM2 with FISCO's default ID.
+        const [leaf, agency, root, ...rest] = pems(conf("gmnode.crt"));
+        expect([root, rest], dir).toEqual([gmca, []]);
+        expect(conf("gmca.crt"), dir).toBe(gmca);
+        for (const [cert, issuer] of [[leaf, agency], [pems(conf("gmennode.crt"))[0], agency], [agency, gmca]]) {
+          expect(verifyLink(scratch, cert, issuer, true).output, dir).toMatch(/: OK/);
+        }
+        // Standard: origin_cert/node.crt → agency → the imported ca.crt, verified as one chain.
+        const [stdLeaf, stdAgency, stdRoot] = pems(conf("origin_cert", "node.crt"));
+        expect(stdRoot, dir).toBe(ca);
+        const chain = scratch.run("verify", "-CAfile", scratch.file("ca.crt", ca), "-untrusted", scratch.file("agency.crt", stdAgency), scratch.file("leaf.crt", stdLeaf));
+        expect(chain.output, dir).toMatch(/: OK/);
+      }
     } finally {
       scratch.remove();
     }

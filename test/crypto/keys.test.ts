@@ -6,7 +6,7 @@ import { nodeIdFromPrivateKey } from "../../infra/crypto/node-id";
 import { SM2_DEFAULT_USER_ID, sm2Sign, sm2Verify } from "../../infra/crypto/sm2";
 import { DISTID, Scratch } from "./openssl-harness";
 
-const vectors = JSON.parse(readFileSync(path.join(__dirname, "../../../shared/reference/fisco-2x-vectors.json"), "utf8")) as {
+const vectors = JSON.parse(readFileSync(path.join(__dirname, "../fixtures/fisco-2x-vectors.json"), "utf8")) as {
   gm_keys: Record<string, { private_key: string; public_key: string }>;
   ecdsa_keys: Record<string, { private_key: string; public_key: string }>;
 };

@@ -8,7 +8,8 @@ import path from "node:path";
 import type { ChainPki, Credential, KeyAlgorithm, NodePki } from "../../infra/crypto/types";
 import type { GenesisParams, Model } from "../../infra/topology/types";
 
-export const SAMPLES = path.resolve(__dirname, "../../../shared/reference/fisco-2x-samples");
+/** build_chain.sh-style reference files of node0 (test/fixtures/README.md says where they came from). */
+export const SAMPLES = path.resolve(__dirname, "../fixtures/fisco-2x-samples");
 export const readSample = (name: string) => readFileSync(path.join(SAMPLES, name), "utf8");
 
 /** Real SM2 certificate with serial 3A7F00C1D2E3F40516273849 (made with openssl 3). */

@@ -4,6 +4,7 @@
  * parts run against stand-ins in test/membership/seed-change.test.ts and over SSH in
  * test/remote/ssh-tunnel.test.ts.
  */
+import * as http from "node:http";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -20,6 +21,27 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** A JSON-RPC endpoint on 127.0.0.1 that answers each method with a fixed result. */
+async function answeringNode(results: Record<string, unknown>): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const { id: requestId, method } = JSON.parse(body) as { id: number; method: string };
+      const reply = method in results ? { result: results[method] } : { error: { code: -32601, message: `${method} not answered here` } };
+      res.end(JSON.stringify({ jsonrpc: "2.0", id: requestId, ...reply }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
 }
 
 async function inputs(): Promise<MembershipInputs> {
@@ -77,10 +99,30 @@ describe("membership provider", () => {
     expect(await provider.check!({}, news)).toEqual({ inputs: news });
   });
 
-  it("read through the delegating provider reaches the implementation's read", async () => {
-    const delegating = delegatingProvider("infra/providers/membership-provider.ts", "membershipProvider");
+  it("read keeps the recorded roles when no node answers", async () => {
     const props = await inputs();
-    // Nothing answers: the recorded roles are kept.
-    expect(await delegating.read!("group-1", props)).toEqual({ id: "group-1", props });
+    expect(await provider.read!("group-1", props)).toEqual({ id: "group-1", props });
+  });
+
+  it("read through the delegating provider reaches the implementation's read: the chain's lists replace the recorded roles", async () => {
+    // node0 answers (a minimal JSON-RPC responder, not a FISCO node) and lists node1 as a sealer; node1 and node2 are down.
+    const node0 = await answeringNode({
+      getClientVersion: { "FISCO-BCOS Version": "2.11.0 gm", "Chain Id": "1", "Supported Version": "2.11.0" },
+      getNodeIDList: [id(0), id(1)],
+      getGroupList: [1],
+      queryGroupStatus: { code: "0x0", message: "", status: "RUNNING" },
+      getBlockNumber: "0x5",
+      getSealerList: [id(0), id(1)],
+      getObserverList: [],
+    });
+    try {
+      const delegating = delegatingProvider("infra/providers/membership-provider.ts", "membershipProvider");
+      const recorded = await inputs();
+      recorded.endpoints.node0 = { ...recorded.endpoints.node0, rpcPort: node0.port };
+      const refreshed = { ...recorded, roles: { node0: "sealer", node1: "sealer", node2: "free" } };
+      expect(await delegating.read!("group-1", recorded)).toEqual({ id: "group-1", props: refreshed, inputs: refreshed });
+    } finally {
+      await node0.close();
+    }
   });
 });

@@ -10,7 +10,7 @@ import {
   TransactionError,
   type TransactionFields,
 } from "../../infra/rpc/transaction";
-import { DOC_GM_EXAMPLE, GM_ADD_SEALER_HASH, GM_ADD_SEALER_RAW, VECTORS } from "./vectors";
+import { DOC_ECDSA_EXAMPLE, DOC_ECDSA_RAW, DOC_ECDSA_RESULT, DOC_GM_EXAMPLE, GM_ADD_SEALER_HASH, GM_ADD_SEALER_RAW, VECTORS } from "./vectors";
 
 const f = DOC_GM_EXAMPLE.fields;
 const int = (h: string) => (h === "0x" ? 0n : BigInt(h));
@@ -64,6 +64,38 @@ describe("transactions", () => {
 
   it("rejects the GM example when read as a standard (ECDSA) transaction", () => {
     expect(() => decodeTransaction(docRaw, false)).toThrow(TransactionError);
+  });
+
+  it("accepts the FISCO docs' standard (ECDSA) example: v 27, the recovered sender and the tx hash the node returned", () => {
+    const raw = hexBytes(DOC_ECDSA_RAW);
+    const tx = decodeTransaction(raw, false);
+    expect(tx.signature).toMatchObject({ kind: "ecdsa", v: DOC_ECDSA_EXAMPLE.v });
+    expect(tx.sender).toBe(DOC_ECDSA_EXAMPLE.recovered_sender);
+    expect(tx.hash).toBe(DOC_ECDSA_EXAMPLE.tx_hash_keccak256_of_raw);
+    expect(tx.hash).toBe(DOC_ECDSA_RESULT);
+    // Re-encoding the decoded fields with the same signature gives the published bytes back.
+    const { v, r, s } = tx.signature as { v: number; r: bigint; s: bigint };
+    expect(Buffer.from(encodeRlp([...(decodeRlp(encodeUnsignedTransaction(tx.fields)) as Uint8Array[]), Buffer.from([v]), bigintBytes(r), bigintBytes(s)]))).toEqual(Buffer.from(raw));
+  });
+
+  it("the docs' ECDSA example with any one bit flipped, or v 28, is refused or recovers another sender; read as GM it is refused", () => {
+    const raw = hexBytes(DOC_ECDSA_RAW);
+    // ECDSA recovery yields some key for most altered messages, as on the node: what must not survive is the sender.
+    const senderOrRefusal = (bytes: Uint8Array) => {
+      try {
+        return decodeTransaction(bytes, false).sender;
+      } catch (e) {
+        expect(e).toBeInstanceOf(TransactionError);
+        return "refused";
+      }
+    };
+    for (let i = 0; i < raw.length; i++) {
+      expect(senderOrRefusal(flipped(raw, i, i % 8)), `byte ${i}`).not.toBe(DOC_ECDSA_EXAMPLE.recovered_sender);
+    }
+    const items = decodeRlp(raw) as Uint8Array[];
+    expect(senderOrRefusal(encodeRlp([...items.slice(0, 10), Buffer.from([28]), ...items.slice(11)]))).not.toBe(DOC_ECDSA_EXAMPLE.recovered_sender);
+    expect(senderOrRefusal(encodeRlp([...items.slice(0, 10), Buffer.from([29]), ...items.slice(11)]))).toBe("refused");
+    expect(() => decodeTransaction(raw, true)).toThrow(TransactionError);
   });
 
   it("decodes the published signed GM addSealer request", () => {
