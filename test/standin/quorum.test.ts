@@ -2,7 +2,8 @@
  * Stand-ins keep consensus quorum as FISCO BCOS 2.11 nodes do: group 1 is pbft with sealers
  * node0–node3 (n = 4, f = 1, 3 needed), group 2 raft with sealers node2, node3, node4 (2 needed).
  * node4 also runs group 1 as a free node, to be made an observer and removed.
- * Ports: 33100+, 23100+, 11100+ (disjoint from the other stand-in test files).
+ * Ports: 31960+, 21960+, 11160+ (disjoint from the other stand-in test files, from the sshd rig's
+ * 22000–29999 and from the ephemeral ports, 32768 on).
  */
 import { randomBytes } from "node:crypto";
 import { copyFileSync, readdirSync, readFileSync } from "node:fs";
@@ -97,7 +98,7 @@ describe("stand-in consensus quorum", () => {
   }
 
   beforeAll(async () => {
-    await cluster.render({ p2p: 33100, channel: 23100, rpc: 11100 }, "quorum", {
+    await cluster.render({ p2p: 31960, channel: 21960, rpc: 11160 }, "quorum", {
       1: { consensus: "pbft", sealers: PBFT, timestamp: TIMESTAMP },
       2: { consensus: "raft", sealers: RAFT, timestamp: TIMESTAMP },
     });
