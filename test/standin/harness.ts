@@ -12,7 +12,7 @@ import { beforeEach } from "vitest";
 import { buildChainPki } from "../../infra/crypto/chain-pki";
 import { chooseGroupTimestamps, renderChainTree } from "../../infra/fisco/chain-tree";
 import { writeFileTree } from "../../infra/fisco/file-tree";
-import type { Model } from "../../infra/topology/types";
+import type { GroupSpec, Model } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
 import { ensureStandinBuilt } from "./build";
 
@@ -35,10 +35,13 @@ export interface RenderedChain {
   rpcPorts: Record<string, number>;
 }
 
-/** The dev stack's topology with ports moved to `bases` (model.nodes keeps the stack's order). */
-export function devTopology(bases: PortBases): Model {
-  const stack = yaml.load(readFileSync(DEV_STACK, "utf8")) as { config: Record<string, { agencies: Record<string, { nodes?: Record<string, Record<string, number>> }> }> };
+/** The dev stack's topology with ports moved to `bases` and, when given, other groups (model.nodes keeps the stack's order). */
+export function devTopology(bases: PortBases, groups?: Record<string, GroupSpec>): Model {
+  const stack = yaml.load(readFileSync(DEV_STACK, "utf8")) as {
+    config: Record<string, { agencies: Record<string, { nodes?: Record<string, Record<string, number>> }>; groups: Record<string, GroupSpec> }>;
+  };
   const topology = stack.config["bcos:topology"];
+  if (groups) topology.groups = groups;
   for (const agency of Object.values(topology.agencies)) {
     for (const [name, node] of Object.entries(agency.nodes ?? {})) {
       const i = Number(name.replace("node", ""));
@@ -49,9 +52,9 @@ export function devTopology(bases: PortBases): Model {
 }
 
 /** Renders the whole chain into a fresh temporary folder, with the stand-in binary beside every agency's node folders. */
-export async function renderStandinChain(bases: PortBases, label: string): Promise<RenderedChain> {
+export async function renderStandinChain(bases: PortBases, label: string, groups?: Record<string, GroupSpec>): Promise<RenderedChain> {
   const binary = ensureStandinBuilt();
-  const model = devTopology(bases);
+  const model = devTopology(bases, groups);
   const root = mkdtempSync(path.join(tmpdir(), `standin-${label}-`));
   const pki = await buildChainPki(model);
   writeFileTree(root, renderChainTree(model, pki, chooseGroupTimestamps(model, Date.now()), { includeCaKeys: false }));
@@ -146,8 +149,8 @@ export class StandinCluster {
     });
   }
 
-  async render(bases: PortBases, label: string): Promise<RenderedChain> {
-    this.rendered = await renderStandinChain(bases, label);
+  async render(bases: PortBases, label: string, groups?: Record<string, GroupSpec>): Promise<RenderedChain> {
+    this.rendered = await renderStandinChain(bases, label, groups);
     return this.rendered;
   }
 

@@ -1,17 +1,22 @@
 /**
  * The groups of one node: the lifecycle state machine of the dynamic group RPCs (reference rpc
- * §3), the transaction pool, and replication. Replication is deliberately simple: the sealer with
- * the smallest node ID among those alive seals every block and the other members follow it over
- * P2P. Nodes only send statuses, blocks and transactions to peers that are members of the group
- * in their own ledger, so a node that is neither sealer nor observer stops following the group.
+ * §3), the transaction pool, consensus (pbft.ts, raft.ts) and block sync. Block sync follows
+ * 2.11's SyncMaster: a node's sync peers are the connected members of the group in its own ledger,
+ * plus outsiders that announced a higher block; an outsider at or below our height is dropped
+ * (maintainPeersConnection), and statuses, blocks and transactions go to and come from sync peers
+ * only (checkGroupPacket). So a node removed from a group does not get the block that removed it
+ * unless it took part in agreeing on it (a pbft sealer): an observer stays at the block before.
  */
 import { existsSync } from "node:fs";
 import { hexBytes } from "../../../infra/rpc/hash";
 import { decodeTransaction, TransactionError, type DecodedTransaction } from "../../../infra/rpc/transaction";
+import { CONSENSUS_TICK_MS, type ConsensusEngine, type ConsensusHost } from "./consensus";
 import { GroupFiles, type GroupStatus } from "./group-files";
-import { Ledger, NONCE_WINDOW, type Block, type ChainParams } from "./ledger";
+import { Ledger, NONCE_WINDOW, type Block, type BlockTx, type ChainParams } from "./ledger";
 import type { NodeLog } from "./log";
 import type { Message, P2pNetwork } from "./p2p";
+import { PbftEngine } from "./pbft";
+import { RaftEngine } from "./raft";
 import { txRejected } from "./rpc-error";
 import { loadGroupDefinition, type GroupDefinition } from "./startup";
 
@@ -26,7 +31,7 @@ interface PooledTx {
   tx: DecodedTransaction;
 }
 
-interface PeerSyncStatus {
+export interface PeerSyncStatus {
   genesisHash: string;
   number: number;
   hash: string;
@@ -37,9 +42,9 @@ interface PeerSyncStatus {
 interface RunningGroup {
   ledger: Ledger;
   definition: GroupDefinition;
-  /** ms timestamp the group started, the origin of its PBFT view count. */
-  startedAt: number;
+  engine: ConsensusEngine;
   pool: Map<string, PooledTx>;
+  /** Sync statuses received, by node ID. */
   peers: Map<string, PeerSyncStatus>;
 }
 
@@ -52,10 +57,7 @@ export interface GroupManagerOptions {
   log: NodeLog;
 }
 
-const SEAL_INTERVAL_MS = 200;
 const STATUS_INTERVAL_MS = 1000;
-/** A sealer that sent no status for this long is skipped when choosing who seals. */
-const ALIVE_MS = 3000;
 const SYNC_BATCH = 50;
 
 const ok = (message: string): LifecycleResult => ({ code: "0x0", message });
@@ -67,7 +69,7 @@ export class GroupManager {
 
   constructor(private readonly options: GroupManagerOptions) {
     options.p2p.on("message", (from: string, message: Message) => this.onMessage(from, message));
-    options.p2p.on("peer", () => this.broadcastStatuses());
+    options.p2p.on("peer", (nodeId: string) => this.onPeer(nodeId));
   }
 
   /** Starts the groups of conf/ whose status allows it (reference artifacts §7.2). */
@@ -82,7 +84,7 @@ export class GroupManager {
   }
 
   startTimers(): void {
-    this.timers.push(setInterval(() => this.sealReady(), SEAL_INTERVAL_MS));
+    this.timers.push(setInterval(() => this.tickEngines(), CONSENSUS_TICK_MS));
     this.timers.push(setInterval(() => this.broadcastStatuses(), STATUS_INTERVAL_MS));
   }
 
@@ -134,7 +136,7 @@ export class GroupManager {
     if (fields.chainId !== BigInt(this.options.chainId)) throw txRejected(`InvalidChainId, txChainId=${fields.chainId}`);
     if (fields.groupId !== BigInt(groupId)) throw txRejected(`InvalidGroupId, txGroupId=${fields.groupId}`);
     pool.set(tx.hash, { raw: rawHex.startsWith("0x") ? rawHex : "0x" + rawHex, tx });
-    this.sendToMembers(group.ledger.groupPeers(), { type: "tx", group: groupId, raw: rawHex });
+    this.sendTo(this.syncPeers(group), { type: "tx", group: groupId, raw: rawHex });
     return tx.hash;
   }
 
@@ -216,68 +218,103 @@ export class GroupManager {
   }
 
   private run(groupId: number, definition: GroupDefinition): void {
-    const { files, chain } = this.options;
+    const { files, chain, nodeId, p2p, log } = this.options;
     const ledger = new Ledger(groupId, definition, chain, `${files.groupDir(groupId)}/standin-blocks.jsonl`);
-    this.running.set(groupId, { ledger, definition, startedAt: Date.now(), pool: new Map(), peers: new Map() });
+    const host: ConsensusHost = {
+      nodeId,
+      groupId,
+      ledger,
+      consensusTimeoutMs: definition.genesis.params.consensusTimeout * 1000,
+      log,
+      send: (to, message) => p2p.send(to, { ...message, group: groupId }),
+      isConnected: (id) => p2p.isConnected(id),
+      pending: () => this.pending(group),
+      commit: (block) => this.commitAgreed(group, block),
+    };
+    const engine = definition.genesis.params.consensus === "raft" ? new RaftEngine(host) : new PbftEngine(host);
+    const group: RunningGroup = { ledger, definition, engine, pool: new Map(), peers: new Map() };
+    this.running.set(groupId, group);
     files.writeStatus(groupId, "RUNNING");
-    this.options.log.info("LEDGER", `group ${groupId} running at block ${ledger.number}, genesis ${ledger.genesisHash}`);
+    log.info("LEDGER", `group ${groupId} running at block ${ledger.number}, genesis ${ledger.genesisHash}`);
   }
 
   // -------------------------------------------------------------------------------------------
-  // Replication
+  // Consensus and block sync
 
-  private sendToMembers(members: Iterable<string>, message: Message): void {
-    for (const nodeId of members) if (nodeId !== this.options.nodeId) this.options.p2p.send(nodeId, message);
+  /** Sync peers with a status, for getSyncStatus. */
+  syncStatuses(groupId: number): [string, PeerSyncStatus][] {
+    const group = this.running.get(groupId)!;
+    const peers = new Set(this.syncPeers(group));
+    return [...group.peers].filter(([id]) => peers.has(id));
+  }
+
+  /** Connected members of our ledger and outsiders ahead of us; outsiders no longer ahead are dropped. */
+  private syncPeers(group: RunningGroup): string[] {
+    const { ledger, peers } = group;
+    for (const [id, status] of peers) if (!ledger.isMember(id) && status.number <= ledger.number) peers.delete(id);
+    const ids = new Set([...ledger.groupPeers(), ...peers.keys()]);
+    ids.delete(this.options.nodeId);
+    return [...ids].filter((id) => this.options.p2p.isConnected(id));
+  }
+
+  private sendTo(nodeIds: Iterable<string>, message: Message): void {
+    for (const nodeId of nodeIds) this.options.p2p.send(nodeId, message);
   }
 
   private broadcastStatuses(): void {
-    for (const [groupId, { ledger }] of this.running) {
-      const { head } = ledger;
-      const message = { type: "status", group: groupId, genesisHash: ledger.genesisHash, number: head.number, hash: head.hash };
-      this.sendToMembers(ledger.groupPeers(), message);
-    }
-  }
-
-  /** The sealer that makes the next block: the smallest alive sealer ID. */
-  private leader(group: RunningGroup): string | undefined {
-    const now = Date.now();
-    const alive = (id: string) => {
-      if (id === this.options.nodeId) return true;
-      const peer = group.peers.get(id);
-      return !!peer && now - peer.at < ALIVE_MS && this.options.p2p.isConnected(id);
-    };
-    return [...group.ledger.sealers()].sort().find(alive);
-  }
-
-  private sealReady(): void {
     for (const [groupId, group] of this.running) {
-      if (group.pool.size === 0 || this.leader(group) !== this.options.nodeId) continue;
       const { ledger } = group;
-      const next = BigInt(ledger.number + 1);
-      const chosen: PooledTx[] = [];
-      const nonces = new Set<bigint>();
-      for (const [hash, pooled] of group.pool) {
-        const { blockLimit, randomId } = pooled.tx.fields;
-        if (blockLimit < next || ledger.nonceUsedAt(randomId) !== undefined || nonces.has(randomId)) {
-          group.pool.delete(hash); // expired or replayed while waiting
-          continue;
-        }
-        nonces.add(randomId);
-        chosen.push(pooled);
-        if (chosen.length >= group.definition.genesis.params.maxTransNum) break;
-      }
-      if (chosen.length === 0) continue;
-      const before = ledger.groupPeers();
-      const block = ledger.seal(chosen.map((p) => ({ raw: p.raw, hash: p.tx.hash })), this.options.nodeId);
-      this.afterBlock(group, block);
-      this.options.log.info("CONSENSUS", `group ${groupId}: sealed block ${block.number} with ${block.txs.length} transaction(s)`);
-      // Members before and after, so a node removed by this block still learns of it.
-      this.sendToMembers(new Set([...before, ...ledger.groupPeers()]), { type: "block", group: groupId, block });
+      const { head } = ledger;
+      this.sendTo(this.syncPeers(group), { type: "status", group: groupId, genesisHash: ledger.genesisHash, number: head.number, hash: head.hash });
     }
+  }
+
+  /** A new link: statuses to everyone, and our pooled transactions to the newcomer (maintainTransactions). */
+  private onPeer(nodeId: string): void {
+    this.broadcastStatuses();
+    for (const [groupId, group] of this.running) {
+      if (!group.ledger.isMember(this.options.nodeId) || !this.syncPeers(group).includes(nodeId)) continue;
+      for (const { raw } of group.pool.values()) this.options.p2p.send(nodeId, { type: "tx", group: groupId, raw });
+    }
+  }
+
+  private tickEngines(): void {
+    const now = Date.now();
+    for (const group of this.running.values()) group.engine.tick(now);
+  }
+
+  /** Pooled transactions for the next block, oldest first; expired or replayed ones leave the pool. */
+  private pending(group: RunningGroup): BlockTx[] {
+    const { ledger, pool } = group;
+    const next = BigInt(ledger.number + 1);
+    const chosen: BlockTx[] = [];
+    const nonces = new Set<bigint>();
+    for (const [hash, pooled] of pool) {
+      const { blockLimit, randomId } = pooled.tx.fields;
+      if (blockLimit < next || ledger.nonceUsedAt(randomId) !== undefined || nonces.has(randomId)) {
+        pool.delete(hash);
+        continue;
+      }
+      nonces.add(randomId);
+      chosen.push({ raw: pooled.raw, hash });
+      if (chosen.length >= group.definition.genesis.params.maxTransNum) break;
+    }
+    return chosen;
+  }
+
+  /** Commits a block consensus agreed on, then hands it to the sync peers (SyncMaster broadcasts after a commit). */
+  private commitAgreed(group: RunningGroup, block: Block): string | undefined {
+    const refusal = group.ledger.accept(block);
+    if (refusal) return refusal;
+    this.afterBlock(group, block);
+    this.options.log.info("CONSENSUS", `group ${group.ledger.groupId}: committed block ${block.number} with ${block.txs.length} transaction(s)`);
+    this.sendTo(this.syncPeers(group), { type: "block", group: group.ledger.groupId, block });
+    return undefined;
   }
 
   private afterBlock(group: RunningGroup, block: Block): void {
     for (const tx of block.txs) group.pool.delete(tx.hash);
+    group.engine.onNewBlock();
   }
 
   private onMessage(from: string, message: Message): void {
@@ -285,16 +322,19 @@ export class GroupManager {
     const group = this.running.get(groupId);
     if (!group) return;
     const { ledger } = group;
+    if (message.type.startsWith("pbft-") || message.type.startsWith("raft-")) return group.engine.onMessage(from, message);
     switch (message.type) {
       case "status": {
         if (message.genesisHash !== ledger.genesisHash) return; // another chain's group: ignored, as the node does
         const status = { genesisHash: String(message.genesisHash), number: Number(message.number), hash: String(message.hash), at: Date.now() };
+        // An unknown outsider counts only while it is ahead of us (SyncMsgEngine::onPeerStatus).
+        if (!ledger.isMember(from) && !group.peers.has(from) && status.number <= ledger.number) return;
         group.peers.set(from, status);
         if (status.number > ledger.number) this.options.p2p.send(from, { type: "getBlocks", group: groupId, from: ledger.number + 1 });
         return;
       }
       case "getBlocks":
-        if (ledger.isMember(from)) {
+        if (this.syncPeers(group).includes(from)) {
           this.options.p2p.send(from, { type: "blocks", group: groupId, blocks: ledger.blocksFrom(Number(message.from), SYNC_BATCH) });
         }
         return;
@@ -318,7 +358,7 @@ export class GroupManager {
       }
       case "tx":
         try {
-          if (ledger.isMember(this.options.nodeId)) this.importTransaction(groupId, String(message.raw));
+          if (ledger.isMember(this.options.nodeId) && this.syncPeers(group).includes(from)) this.importTransaction(groupId, String(message.raw));
         } catch {
           // already known or no longer valid here: nothing to do
         }
@@ -326,4 +366,3 @@ export class GroupManager {
     }
   }
 }
-

@@ -132,17 +132,16 @@ export class Ledger {
     return execute(scratch, { ...this.chain, blockNumber: this.number + 1, sender: from.toLowerCase() }, to, data);
   }
 
-  /** Makes the next block from already-verified transactions and commits it. */
-  seal(txs: BlockTx[], sealer: string): Block {
+  /** The next block from already-verified transactions, for consensus to agree on; nothing is committed. */
+  propose(txs: BlockTx[], sealer: string): Block {
     const header = { number: this.number + 1, parentHash: this.head.hash, timestamp: Date.now(), sealer, txs };
-    const block = { ...header, hash: this.blockHash(header) };
-    this.commit(block, txs.map((tx) => decodeTransaction(hexBytes(tx.raw), this.chain.smCrypto)));
-    return block;
+    return { ...header, hash: this.blockHash(header) };
   }
 
   /**
-   * Commits a block received from a peer after checking it extends our head, was made by a
-   * sealer, hashes correctly and carries only validly signed transactions. Returns why not, if not.
+   * Commits a block agreed by consensus or received from a peer after checking it extends our
+   * head, was made by a sealer, hashes correctly and carries only validly signed transactions.
+   * Returns why not, if not.
    */
   accept(block: Block): string | undefined {
     if (block.number !== this.number + 1) return `block ${block.number} does not follow ${this.number}`;

@@ -54,9 +54,8 @@ function selfInfo(ctx: RpcContext) {
 }
 
 function syncStatus(ctx: RpcContext, group: ReturnType<typeof memberGroup>, groupId: number) {
-  const { ledger, peers, pool } = group;
-  const members = new Set(ledger.groupPeers());
-  const live = [...peers].filter(([id]) => members.has(id) && ctx.p2p.isConnected(id));
+  const { ledger, pool } = group;
+  const live = ctx.groups.syncStatuses(groupId);
   const highest = live.reduce((best, [, s]) => (s.number > best.number ? s : best), { number: ledger.number, hash: ledger.head.hash });
   return {
     isSyncing: highest.number > ledger.number,
@@ -146,10 +145,9 @@ export const METHODS: Record<string, RpcMethod> = {
   getGroupPeers: guarded((_ctx, group) => group.ledger.groupPeers()),
   getSyncStatus: guarded((ctx, group, params) => syncStatus(ctx, group, params[0] as number)),
   getPbftView: guarded((_ctx, group) => {
-    const { consensus, consensusTimeout } = group.definition.genesis.params;
-    if (consensus === "raft") throw new RpcError(-40007, "Only pbft consensus supports the view property");
-    // An idle PBFT group changes view once per consensus timeout.
-    return hex(Math.floor((Date.now() - group.startedAt) / (consensusTimeout * 1000)));
+    const { view } = group.engine;
+    if (view === undefined) throw new RpcError(-40007, "Only pbft consensus supports the view property");
+    return hex(view);
   }),
   getTransactionReceipt: guarded((_ctx, group, params) => group.ledger.receipt(String(params[1])) ?? null, ["string"]),
   call: guarded((_ctx, group, params) => call(group, params[1] as Record<string, unknown>), ["object"]),
