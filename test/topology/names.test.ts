@@ -27,7 +27,7 @@ describe.each(["__proto__", "constructor", "prototype", "hasOwnProperty"])("a se
     expect(error.message).toContain("is reserved");
   });
 
-  it("is refused from a stack file", () => {
+  it("is refused from a stack file (keys sorted as Pulumi delivers them)", () => {
     const error = refusal(() => parseTopologyYaml(`config:\n  bcos:topology: ${json(name)}\n`, "Pulumi.x.yaml"));
     expect(error.issues.map((i) => i.path)).toEqual([`agencies.agencyA.nodes.${name}`]);
   });
