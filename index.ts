@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Consortium } from "./components";
 import { topologyFromConfigValue } from "./infra/topology/load";
+import { readHealthTimeoutSeconds } from "./infra/topology/validate-settings";
 
 const config = new pulumi.Config("bcos");
 // Throws the validator's message (path, value, fix) on bad input; nothing is registered then.
@@ -13,7 +14,8 @@ const model = topologyFromConfigValue(config.requireObject("topology"));
 const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
 
 // With chain.install: how long a (re)started node may take to answer JSON-RPC (default 60 s).
-const healthTimeoutSeconds = config.getNumber("healthTimeoutSeconds");
+// Checked here, before anything is registered: a fraction would break the install script.
+const healthTimeoutSeconds = readHealthTimeoutSeconds(config.get("healthTimeoutSeconds"));
 
 const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds });
 

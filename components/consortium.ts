@@ -6,6 +6,7 @@ import type { DeclaredRole, EndpointDescriptor } from "../infra/providers/member
 import { PackageFile } from "../infra/providers/package-file";
 import { nodePackageBase64 } from "../infra/remote";
 import type { Model } from "../infra/topology/types";
+import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
 import { Agency } from "./agency";
 import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
 import { ChainAuthority } from "./chain-authority";
@@ -76,6 +77,8 @@ export class Consortium extends pulumi.ComponentResource {
   constructor(name: string, args: ConsortiumArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:Consortium", name, {}, opts);
     const { model } = args;
+    // Programs other than index.ts pass it in directly; the install script needs whole seconds.
+    const healthTimeoutSeconds = readHealthTimeoutSeconds(args.healthTimeoutSeconds);
     const { smCrypto } = model.chain;
     const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: args.renewBeforeDays ?? 30 };
 
@@ -139,7 +142,7 @@ export class Consortium extends pulumi.ComponentResource {
           ),
         ]),
       );
-      this.install = new NodeInstall("install", { model, packages, healthTimeoutSeconds: args.healthTimeoutSeconds }, { parent: this });
+      this.install = new NodeInstall("install", { model, packages, healthTimeoutSeconds }, { parent: this });
       this.governanceKey = new KeyPair("governance-key", { algorithm: smCrypto ? "sm2" : "secp256k1" }, { parent: this });
       this.addMemberships(model, this.install, this.governanceKey);
     }

@@ -29,6 +29,7 @@ export const usage = `Usage:
       --force     write into a non-empty <dir> (existing files are replaced)
   bcos-pulumi validate --topology <file.yaml>
       Check a topology and print a summary; writes nothing.
+  Neither command needs chain.binary: only pulumi up installs nodes.
 `;
 
 export class UsageError extends Error {}

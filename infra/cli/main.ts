@@ -1,5 +1,6 @@
 import { loadTopologyFile } from "../topology/load";
 import { parseCliArgs, usage, UsageError } from "./args";
+import { installNote } from "./install-note";
 import { runRender } from "./render-command";
 
 /** Entry point of `bcos-pulumi`; returns the exit code. */
@@ -17,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
           `${args.topology}: valid (${model.nodes.length} nodes, ${model.agencies.length} agencies, ` +
             `groups ${model.groups.map((g) => g.id).join(", ") || "none"})\n`,
         );
+        const note = installNote(model);
+        if (note) log(note);
         return 0;
       }
       case "render":

@@ -5,6 +5,7 @@ import { chooseGroupTimestamps, renderChainTree } from "../fisco/chain-tree";
 import { isEmptyOrMissing, writeFileTree } from "../fisco/file-tree";
 import { loadTopologyFile } from "../topology/load";
 import type { RenderArgs } from "./args";
+import { installNote } from "./install-note";
 
 /**
  * Loads and validates the topology, makes every key and certificate, renders every file, and
@@ -25,4 +26,6 @@ export async function runRender(args: RenderArgs, log: (line: string) => void): 
   const files = renderChainTree(model, pki, chooseGroupTimestamps(model, Date.now()), { includeCaKeys: !ca });
   writeFileTree(out, files);
   log(`wrote ${files.length} files to ${out}`);
+  const note = installNote(model);
+  if (note) log(note);
 }

@@ -4,6 +4,8 @@
  * Every check returns the problem with its fix, or undefined when the text is fine.
  */
 import { isIPv4, isIPv6 } from "node:net";
+import { posix } from "node:path";
+import { reservedName } from "./reserved-names";
 
 export interface Problem {
   message: string;
@@ -31,6 +33,10 @@ export function nameProblem(kind: NameKind, name: string): Problem | undefined {
   if (/^(0|[1-9][0-9]*)$/.test(name)) {
     return { message: `${kind} name must not be a plain number (maps reorder such keys)`, fix: `add a letter, e.g. ${kind}${name}` };
   }
+  const reserved = reservedName(kind, name);
+  if (reserved) {
+    return { message: `${kind} name "${name}" is reserved: ${reserved.why}`, fix: `rename the ${kind}, e.g. ${example}` };
+  }
   return undefined;
 }
 
@@ -44,6 +50,9 @@ function isHostName(text: string): boolean {
 
 /** A host address: IPv4, IPv6 (no zone, no brackets) or an RFC 1123 host name. */
 export function addressProblem(address: string): Problem | undefined {
+  if (address === "0.0.0.0" || (isIPv6(address) && /^[0:]+$/.test(address))) {
+    return { message: "is the wildcard address, which no node can connect to", fix: "write the address other nodes use to reach this host, e.g. 10.0.0.5" };
+  }
   if (isIPv4(address) || (isIPv6(address) && !address.includes("%")) || isHostName(address)) return undefined;
   if (address.startsWith("[") && address.endsWith("]")) {
     return { message: "IPv6 address must be written without brackets", fix: `write ${address.slice(1, -1)}` };
@@ -59,7 +68,30 @@ export function addressProblem(address: string): Problem | undefined {
 
 const MAX_DEPLOY_DIR_LENGTH = 255;
 
-/** Absolute POSIX folder with shell-safe characters only; a trailing slash is tolerated. */
+/**
+ * Top-level folders the system owns (`lib*` as a pattern: lib, lib32, lib64, libx32, …). A
+ * deployDir at one of them or directly under one would put node folders, whose names come from
+ * the topology, beside the system's own folders (`/etc` with a node `ssh` is `/etc/ssh`).
+ */
+const SYSTEM_FOLDERS = ["etc", "usr", "bin", "sbin", "boot", "proc", "sys", "dev", "root", "home", "var"];
+const isSystemFolder = (name: string) => SYSTEM_FOLDERS.includes(name) || name.startsWith("lib");
+const SYSTEM_FOLDER_RULE =
+  "/etc, /usr, /bin, /sbin, /lib*, /boot, /proc, /sys, /dev, /root, /home and /var, and the folders directly under them, are refused; " +
+  "a folder of your own below those is fine, e.g. /home/fisco/chain or /var/lib/fisco";
+
+/** Why the folder `dir` resolves to belongs to the system, or undefined. */
+function systemFolderProblem(resolved: string): string | undefined {
+  const segments = resolved.split("/").filter((s) => s !== "");
+  if (segments.length === 0) return "the root folder";
+  if (!isSystemFolder(segments[0]) || segments.length > 2) return undefined;
+  return segments.length === 1 ? `the system folder /${segments[0]}` : `directly under the system folder /${segments[0]}`;
+}
+
+/**
+ * Absolute POSIX folder with shell-safe characters only, outside the system's folders; a trailing
+ * slash is tolerated. `.`, `..` and `//` are refused, but the system-folder rule is checked on the
+ * resolved folder, so the message names it either way.
+ */
 export function deployDirProblem(dir: string): Problem | undefined {
   const example = "/opt/fisco";
   if (!dir.startsWith("/")) {
@@ -68,7 +100,6 @@ export function deployDirProblem(dir: string): Problem | undefined {
       fix: `start it with /, e.g. ${example}`,
     };
   }
-  if (dir === "/") return { message: "must not be the root folder", fix: `use a dedicated folder, e.g. ${example}` };
   const bad = [...dir].find((ch) => !/[A-Za-z0-9._/-]/.test(ch));
   if (bad !== undefined) {
     return {
@@ -76,13 +107,25 @@ export function deployDirProblem(dir: string): Problem | undefined {
       fix: "use only letters, digits, '.', '_', '-' and '/'",
     };
   }
-  const segments = dir.replace(/\/$/, "").split("/").slice(1);
-  if (segments.some((s) => s === "")) return { message: "contains an empty segment (//)", fix: "remove the extra slash" };
-  if (segments.some((s) => s === "." || s === "..")) {
-    return { message: "must not contain . or .. segments", fix: `write the folder out in full, e.g. ${example}` };
-  }
   if (dir.length > MAX_DEPLOY_DIR_LENGTH) {
     return { message: `is longer than ${MAX_DEPLOY_DIR_LENGTH} characters`, fix: "use a shorter path" };
+  }
+  const resolved = posix.normalize(dir).replace(/(.)\/$/, "$1");
+  const system = systemFolderProblem(resolved);
+  const segments = dir.replace(/\/$/, "").split("/").slice(1);
+  let form: string | undefined;
+  if (segments.some((s) => s === "")) form = "contains an empty segment (//)";
+  else if (segments.some((s) => s === "." || s === "..")) form = "must not contain . or .. segments";
+  if (form !== undefined) {
+    const resolves = system === undefined ? "" : ` (it resolves to ${resolved}, ${system})`;
+    return { message: `${form}${resolves}`, fix: `write the folder out in full, e.g. ${example}${system === undefined ? "" : `; ${SYSTEM_FOLDER_RULE}`}` };
+  }
+  if (system === "the root folder") return { message: "must not be the root folder", fix: `use a dedicated folder, e.g. ${example}` };
+  if (system !== undefined) {
+    return {
+      message: `is ${system}, among folders the system owns (node folders are named after nodes, so they could land on the system's own)`,
+      fix: `use a dedicated folder such as ${example}; ${SYSTEM_FOLDER_RULE}`,
+    };
   }
   return undefined;
 }

@@ -3,29 +3,96 @@
  * `bcos:topology`, or the config value the Pulumi program reads. All three end in validateTopology;
  * a stack file read here gives the Model the Pulumi program gets from the same stack.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import * as yaml from "js-yaml";
-import { isGiven } from "./checker";
-import { TopologyError } from "./topology-error";
+import { isGiven, itemPath, keyPath } from "./checker";
+import { clip, TopologyError } from "./topology-error";
 import { Model } from "./types";
 import { validateTopology } from "./validate";
 
 const CONFIG_KEY = "bcos:topology";
 
+/** A topology is a few kilobytes; a file far larger is not one and would only be slow to check. */
+const MAX_BYTES = 1024 * 1024;
+/**
+ * Values in the document once YAML aliases are expanded. A few nested aliases can stand for
+ * billions of values ("billion laughs"), which every later walk would visit.
+ */
+const MAX_VALUES = 100_000;
+
+const tooLarge = (source: string, bytes: number, place = source) =>
+  new TopologyError(
+    [
+      {
+        path: place,
+        value: `${bytes} bytes`,
+        message: `is larger than ${MAX_BYTES} bytes, far more than any topology`,
+        fix: "give the topology file itself (a few kilobytes), not another file",
+      },
+    ],
+    source,
+  );
+
+/** Where a document passes MAX_VALUES values: the path, and the top-level entry it is in. */
+interface Overflow {
+  path: string;
+  entry: unknown;
+}
+
+/**
+ * Where the document, with every alias expanded, passes MAX_VALUES values; undefined when it
+ * stays below. Stops as soon as it passes, so the cost is bounded whatever the aliases expand to.
+ */
+function overflowOf(document: unknown): Overflow | undefined {
+  let count = 0;
+  const pending: [value: unknown, path: string, entry: unknown][] = [[document, "", document]];
+  while (pending.length > 0) {
+    const [value, path, entry] = pending.pop()!;
+    const children: [unknown, string][] = Array.isArray(value)
+      ? value.map((item, i) => [item, itemPath(path, i)])
+      : typeof value === "object" && value !== null
+        ? Object.entries(value).map(([key, item]) => [item, keyPath(path, key)])
+        : [];
+    count += children.length;
+    if (count > MAX_VALUES) return { path, entry };
+    for (const [item, itemAt] of children) pending.push([item, itemAt, path === "" ? item : entry]);
+  }
+  return undefined;
+}
+
 function parseYaml(text: string, source: string): unknown {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_BYTES) throw tooLarge(source, bytes);
+  let document: unknown;
   try {
     // CORE_SCHEMA: plain YAML 1.2 scalars, so dates stay strings and nothing exotic appears.
-    return yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: source });
+    // js-yaml itself refuses nesting deeper than 100 (its maxDepth), so parsing cannot exhaust the stack.
+    document = yaml.load(text, { schema: yaml.CORE_SCHEMA, filename: source });
   } catch (error) {
     if (!(error instanceof yaml.YAMLException)) throw error;
     const line = error.mark.line + 1;
     const column = error.mark.column + 1;
-    const lineText = text.split(/\r?\n/)[error.mark.line]?.trim();
+    const lineText = text.split(/\r?\n/, error.mark.line + 1)[error.mark.line]?.trim();
     throw new TopologyError(
-      [{ path: `${source}:${line}:${column}`, value: lineText, message: `YAML syntax error: ${error.reason}`, fix: `correct the YAML at line ${line}` }],
+      [{ path: `${source}:${line}:${column}`, value: lineText, message: `YAML syntax error: ${clip(error.reason, 200)}`, fix: `correct the YAML at line ${line}` }],
       source,
     );
   }
+  const overflow = overflowOf(document);
+  if (overflow !== undefined) {
+    throw new TopologyError(
+      [
+        {
+          path: overflow.path === "" ? source : overflow.path,
+          value: overflow.entry,
+          message: `holds more than ${MAX_VALUES} values once YAML aliases (*name) are expanded; even a large topology has a few thousand`,
+          fix: "write the repeated parts out instead of nesting aliases (each alias repeats all it refers to)",
+        },
+      ],
+      source,
+    );
+  }
+  return document;
 }
 
 /**
@@ -63,18 +130,40 @@ export function parseTopologyYaml(text: string, source: string): Model {
   return validateTopology(topologyOf(parseYaml(text, source), source), source);
 }
 
+/** The file's text, reading at most one byte past MAX_BYTES (the file may be a device or a pipe). */
+function readBounded(path: string): string {
+  const buffer = Buffer.alloc(MAX_BYTES + 1);
+  const fd = openSync(path, "r");
+  try {
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_BYTES) throw tooLarge(path, length, path);
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function loadTopologyFile(path: string): Model {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBounded(path);
   } catch (error) {
+    if (error instanceof TopologyError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new TopologyError([{ path, value: path, message: `cannot read the topology file (${reason})`, fix: "check the file name" }], path);
   }
   return parseTopologyYaml(text, path);
 }
 
-/** For the Pulumi program: the value of `new pulumi.Config("bcos").requireObject("topology")`. */
+/**
+ * For the Pulumi program: the value of `new pulumi.Config("bcos").requireObject("topology")`. The
+ * program installs nodes when chain.install is true, so chain.binary is required then.
+ */
 export function topologyFromConfigValue(value: unknown): Model {
-  return validateTopology(value, `stack config ${CONFIG_KEY}`);
+  return validateTopology(value, `stack config ${CONFIG_KEY}`, { installs: true });
 }

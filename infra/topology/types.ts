@@ -72,6 +72,7 @@ export interface ChainSpec {
   version?: string;
   certValidityDays?: number;
   install?: boolean;
+  /** The node binary for the hosts: needed by the Pulumi program when install is true; render and validate never use it. */
   binary?: BinarySpec;
   deleteDataOnRemove?: boolean;
 }

@@ -50,8 +50,38 @@ function readNode(c: Checker, node: Omit<DeclaredNode, "ports">, value: unknown,
 }
 
 /**
- * Agencies in declaration order and all their nodes, checking node names are unique chain-wide.
- * Undefined when the section itself is missing or not a map.
+ * What an agency's name becomes in output folders: its folder in a rendered tree
+ * (infra/fisco/chain-tree.ts) and its two packages in `bcos:outputDir` (components/consortium.ts).
+ */
+function outputsOf(agency: string): { file: string; what: string }[] {
+  return [
+    { file: `${agency}/`, what: "rendered folder" },
+    { file: `${agency}.tar.gz`, what: "package" },
+    { file: `${agency}-sdk.tar.gz`, what: "SDK bundle" },
+  ];
+}
+
+/**
+ * Records where a name was first seen, ignoring case: names become file and folder names, and a
+ * rendered tree may land on a case-insensitive file system (macOS, Windows).
+ */
+class Seen {
+  private readonly first = new Map<string, { name: string; path: string; what: string }>();
+
+  /** The earlier holder of `name`, or undefined after recording this one. */
+  claim(name: string, path: string, what = ""): { name: string; path: string; what: string } | undefined {
+    const key = name.toLowerCase();
+    const earlier = this.first.get(key);
+    if (earlier === undefined) this.first.set(key, { name, path, what });
+    return earlier;
+  }
+}
+
+const CASE_NOTE = "on a case-insensitive file system (macOS, Windows)";
+
+/**
+ * Agencies in declaration order and all their nodes, checking node names are unique chain-wide
+ * and agency outputs do not overlap. Undefined when the section itself is missing or not a map.
  */
 export function readAgencies(
   c: Checker,
@@ -62,11 +92,24 @@ export function readAgencies(
   if (map === undefined) return undefined;
   const agencies: Agency[] = [];
   const nodes: DeclaredNode[] = [];
-  const firstSeen = new Map<string, string>();
+  const nodesSeen = new Seen();
+  const outputsSeen = new Seen();
   for (const [agencyName, spec] of Object.entries(map)) {
     const agencyPath = keyPath("agencies", agencyName);
     const problem = nameProblem("agency", agencyName);
     if (problem) c.report(agencyPath, agencyName, problem.message, problem.fix);
+    for (const output of outputsOf(agencyName)) {
+      const earlier = outputsSeen.claim(output.file, agencyPath, output.what);
+      if (earlier === undefined || problem) continue;
+      const where = earlier.name === output.file ? "" : ` ${CASE_NOTE}`;
+      c.report(
+        agencyPath,
+        agencyName,
+        `its ${output.what} ${output.file} would be the ${earlier.what} of ${earlier.path}${where}`,
+        "rename one of the agencies",
+      );
+      break;
+    }
     const agency: Agency = { name: agencyName, nodes: [] };
     agencies.push(agency);
     // `agencyD: {}` and a bare `agencyD:` both declare an agency without nodes.
@@ -80,11 +123,16 @@ export function readAgencies(
       const path = keyPath(nodesPath, nodeName);
       const nameIssue = nameProblem("node", nodeName);
       if (nameIssue) c.report(path, nodeName, nameIssue.message, nameIssue.fix);
-      const earlier = firstSeen.get(nodeName);
-      if (earlier !== undefined) {
-        c.report(path, nodeName, `node name is already used at ${earlier}`, "rename one of them; node names are unique across the chain");
-      } else {
-        firstSeen.set(nodeName, path);
+      const earlier = nodesSeen.claim(nodeName, path);
+      if (earlier !== undefined && earlier.name === nodeName) {
+        c.report(path, nodeName, `node name is already used at ${earlier.path}`, "rename one of them; node names are unique across the chain");
+      } else if (earlier !== undefined) {
+        c.report(
+          path,
+          nodeName,
+          `node name differs from ${earlier.path} only in case: their folders would be one ${CASE_NOTE}`,
+          "rename one of them; node names are unique across the chain, ignoring case",
+        );
       }
       agency.nodes.push(nodeName);
       nodes.push(readNode(c, { name: nodeName, agency: agencyName, path }, nodeSpec, hosts));

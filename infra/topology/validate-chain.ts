@@ -71,8 +71,11 @@ function readBinary(c: Checker, value: unknown, path: string): BinarySpec | unde
   return binary;
 }
 
-/** The chain settings with defaults applied. */
-export function readChain(c: Checker, value: unknown): { chain: Chain } {
+/**
+ * The chain settings with defaults applied. `installs`: the caller puts nodes on hosts when
+ * chain.install is true (the Pulumi program), so it needs chain.binary; render and validate never do.
+ */
+export function readChain(c: Checker, value: unknown, installs: boolean): { chain: Chain } {
   const path = "chain";
   const map = c.map(value, path, "{ id: 1, install: false }") ?? {};
   c.onlyKeys(map, path, CHAIN_KEYS);
@@ -101,12 +104,13 @@ export function readChain(c: Checker, value: unknown): { chain: Chain } {
   }
   // An install value of the wrong type is reported already; only a real (or default) true needs a binary.
   const installWanted = install === true || !isGiven(map.install);
-  if (installWanted && !isGiven(map.binary)) {
+  if (installs && installWanted && !isGiven(map.binary)) {
     c.report(
       at("binary"),
       undefined,
-      "is required when chain.install is true (the default): hosts need a node binary",
-      "set chain.binary.path (or chain.binary.url with sha256), or chain.install: false to only produce files",
+      "is required when chain.install is true (the default): pulumi up puts the node binary on every host",
+      "set chain.binary.path (or chain.binary.url with sha256), or chain.install: false to only produce files; " +
+        "render and validate do not need it",
     );
   }
   return { chain };

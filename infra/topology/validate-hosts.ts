@@ -99,10 +99,5 @@ export function readHosts(c: Checker, value: unknown): HostTable | undefined {
   return hosts;
 }
 
-/** Hosts with the same address are one machine; this is the key ports are counted under. */
-export function machineOf(host: Host): string {
-  return host.address.toLowerCase();
-}
-
 /** Declared host name → its settings, or undefined when they are invalid. */
 export type HostTable = ReadonlyMap<string, Host | undefined>;

@@ -13,8 +13,16 @@ import { readHosts } from "./validate-hosts";
 
 const TOP_KEYS = ["chain", "hosts", "agencies", "groups"];
 
+export interface ValidateOptions {
+  /**
+   * The caller puts nodes on hosts when chain.install is true (the Pulumi program), so chain.binary
+   * is required then. Off for render and validate, which never use a binary.
+   */
+  installs?: boolean;
+}
+
 /** @param source names the input in the error message (file name or config key). */
-export function validateTopology(raw: unknown, source?: string): Model {
+export function validateTopology(raw: unknown, source?: string, options: ValidateOptions = {}): Model {
   const c = new Checker();
   const top = c.map(raw, "", "{ hosts: {…}, agencies: {…}, groups: {…} }");
   if (top === undefined) {
@@ -25,7 +33,7 @@ export function validateTopology(raw: unknown, source?: string): Model {
   c.present(top, "hosts", "", "add hosts: { <name>: { address: …, connection: local, deployDir: … } }");
   c.present(top, "agencies", "", "add agencies: { <name>: { nodes: { … } } }");
 
-  const { chain } = readChain(c, top.chain);
+  const { chain } = readChain(c, top.chain, options.installs ?? false);
   // A missing or malformed section is reported once; checks that refer into it are skipped.
   const hosts = readHosts(c, top.hosts);
   const members = readAgencies(c, top.agencies, hosts);

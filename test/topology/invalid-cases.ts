@@ -25,6 +25,13 @@ export interface InvalidTopologyCase {
 /** Cases write deliberately broken shapes, so the draft is untyped on purpose. */
 type Draft = any;
 
+/** Adds an own entry even for `__proto__`, which plain assignment would take as the prototype. */
+function put(map: Draft, key: string, value: unknown): void {
+  Object.defineProperty(map, key, { value, enumerable: true, configurable: true, writable: true });
+}
+
+const SYSTEM_FOLDER_FIX = "/home/fisco/chain or /var/lib/fisco";
+
 /** A valid topology each case breaks in one place. */
 export function baseTopology(): Draft {
   return {
@@ -83,22 +90,6 @@ const specs: CaseSpec[] = [
   { name: "version as a number", edit: (t) => void (t.chain.version = 2.11), path: "chain.version", value: 2.11, messagePart: "not a number", fixPart: "quote it" },
   { name: "certValidityDays 0", edit: (t) => void (t.chain.certValidityDays = 0), path: "chain.certValidityDays", value: 0, messagePart: "from 1 to 36500" },
   { name: "certValidityDays too large", edit: (t) => void (t.chain.certValidityDays = 40000), path: "chain.certValidityDays", value: 40000, messagePart: "from 1 to 36500" },
-  {
-    name: "install without binary",
-    edit: (t) => void (t.chain.install = true),
-    path: "chain.binary",
-    value: undefined,
-    messagePart: "required when chain.install is true",
-    fixPart: "chain.install: false",
-  },
-  {
-    name: "install by default without binary",
-    edit: (t) => void delete t.chain,
-    path: "chain.binary",
-    value: undefined,
-    messagePart: "required when chain.install is true",
-    fixPart: "set chain.binary.path",
-  },
   {
     name: "binary with path and url",
     edit: (t) => void (t.chain.binary = { path: "./fisco-bcos", url: "https://example.com/f.tgz", sha256: "a".repeat(64) }),
@@ -200,7 +191,120 @@ const specs: CaseSpec[] = [
   { name: "deployDir with $()", edit: (t) => void (t.hosts.remote.deployDir = "/opt/$(id)"), path: "hosts.remote.deployDir", value: "/opt/$(id)", messagePart: "unsafe in shell" },
   { name: "deployDir with ..", edit: (t) => void (t.hosts.remote.deployDir = "/opt/../etc"), path: "hosts.remote.deployDir", value: "/opt/../etc", messagePart: ". or .. segments" },
   { name: "deployDir is /", edit: (t) => void (t.hosts.remote.deployDir = "/"), path: "hosts.remote.deployDir", value: "/", messagePart: "root folder" },
+  { name: "deployDir is /etc", edit: (t) => void (t.hosts.remote.deployDir = "/etc"), path: "hosts.remote.deployDir", value: "/etc", messagePart: "is the system folder /etc", fixPart: SYSTEM_FOLDER_FIX },
+  { name: "deployDir is /etc/", edit: (t) => void (t.hosts.remote.deployDir = "/etc/"), path: "hosts.remote.deployDir", value: "/etc/", messagePart: "is the system folder /etc" },
+  {
+    name: "deployDir directly under /etc",
+    edit: (t) => void (t.hosts.remote.deployDir = "/etc/fisco"),
+    path: "hosts.remote.deployDir",
+    value: "/etc/fisco",
+    messagePart: "directly under the system folder /etc",
+  },
+  {
+    name: "deployDir resolving under /etc",
+    edit: (t) => void (t.hosts.remote.deployDir = "/opt/../etc/x"),
+    path: "hosts.remote.deployDir",
+    value: "/opt/../etc/x",
+    messagePart: "it resolves to /etc/x, directly under the system folder /etc",
+    fixPart: SYSTEM_FOLDER_FIX,
+  },
+  { name: "deployDir directly under /home", edit: (t) => void (t.hosts.remote.deployDir = "/home/fisco"), path: "hosts.remote.deployDir", value: "/home/fisco", messagePart: "directly under the system folder /home" },
+  { name: "deployDir is /var/lib", edit: (t) => void (t.hosts.remote.deployDir = "/var/lib"), path: "hosts.remote.deployDir", value: "/var/lib", messagePart: "directly under the system folder /var" },
+  { name: "deployDir directly under /lib64", edit: (t) => void (t.hosts.remote.deployDir = "/lib64/fisco"), path: "hosts.remote.deployDir", value: "/lib64/fisco", messagePart: "directly under the system folder /lib64" },
+  { name: "deployDir is /root", edit: (t) => void (t.hosts.local.deployDir = "/root"), path: "hosts.local.deployDir", value: "/root", messagePart: "is the system folder /root" },
   { name: "deployDir is a number", edit: (t) => void (t.hosts.remote.deployDir = 5), path: "hosts.remote.deployDir", value: 5, messagePart: "must be a string" },
+
+  // names JavaScript objects already have, and names the output layout uses
+  {
+    name: "node named __proto__",
+    edit: (t) => put(t.agencies.agencyB.nodes, "__proto__", { host: "remote" }),
+    path: "agencies.agencyB.nodes.__proto__",
+    value: "__proto__",
+    messagePart: "is reserved: every JavaScript object",
+  },
+  {
+    name: "agency named __proto__",
+    edit: (t) => put(t.agencies, "__proto__", { nodes: { node5: { host: "local" } } }),
+    path: "agencies.__proto__",
+    value: "__proto__",
+    messagePart: "is reserved",
+  },
+  {
+    name: "host named __proto__",
+    edit: (t) => put(t.hosts, "__proto__", { address: "10.0.0.9", connection: "local", deployDir: "/opt/fisco" }),
+    path: "hosts.__proto__",
+    value: "__proto__",
+    messagePart: "is reserved",
+  },
+  {
+    name: "node named constructor",
+    edit: (t) => void (t.agencies.agencyB.nodes.constructor = { host: "remote" }),
+    path: "agencies.agencyB.nodes.constructor",
+    value: "constructor",
+    messagePart: "is reserved",
+  },
+  { name: "agency named prototype", edit: (t) => void (t.agencies.prototype = {}), path: "agencies.prototype", value: "prototype", messagePart: "is reserved" },
+  {
+    name: "host named toString",
+    edit: (t) => void (t.hosts.toString = { address: "10.0.0.9", connection: "local", deployDir: "/opt/fisco" }),
+    path: "hosts.toString",
+    value: "toString",
+    messagePart: "is reserved",
+  },
+  { name: "agency named chain", edit: (t) => void (t.agencies.chain = {}), path: "agencies.chain", value: "chain", messagePart: "<out>/chain/", fixPart: "rename the agency" },
+  { name: "agency named Chain", edit: (t) => void (t.agencies.Chain = {}), path: "agencies.Chain", value: "Chain", messagePart: "<out>/chain/" },
+  { name: "agency named committee", edit: (t) => void (t.agencies.committee = {}), path: "agencies.committee", value: "committee", messagePart: "bcos:party" },
+  {
+    name: "node named sdk",
+    edit: (t) => void (t.agencies.agencyB.nodes.sdk = { host: "remote" }),
+    path: "agencies.agencyB.nodes.sdk",
+    value: "sdk",
+    messagePart: "<agency>/sdk/",
+    fixPart: "rename the node",
+  },
+  { name: "node named SDK", edit: (t) => void (t.agencies.agencyB.nodes.SDK = { host: "remote" }), path: "agencies.agencyB.nodes.SDK", value: "SDK", messagePart: "<agency>/sdk/" },
+  {
+    name: "node named fisco-bcos",
+    edit: (t) => void (t.agencies.agencyB.nodes["fisco-bcos"] = { host: "remote" }),
+    path: "agencies.agencyB.nodes.fisco-bcos",
+    value: "fisco-bcos",
+    messagePart: "<deployDir>/fisco-bcos",
+  },
+  {
+    name: "node named .removed",
+    edit: (t) => void (t.agencies.agencyB.nodes[".removed"] = { host: "remote" }),
+    path: "agencies.agencyB.nodes..removed",
+    value: ".removed",
+    messagePart: "letters, digits",
+  },
+  {
+    name: "agency whose package is another agency's SDK bundle",
+    edit: (t) => void (t.agencies["agencyA-sdk"] = {}),
+    path: "agencies.agencyA-sdk",
+    value: "agencyA-sdk",
+    messagePart: "its package agencyA-sdk.tar.gz would be the SDK bundle of agencies.agencyA",
+  },
+  {
+    name: "agency whose SDK bundle is an earlier agency's package",
+    edit: (t) => ({ ...t, agencies: { "agencyA-sdk": {}, ...t.agencies } }),
+    path: "agencies.agencyA",
+    value: "agencyA",
+    messagePart: "its SDK bundle agencyA-sdk.tar.gz would be the package of agencies.agencyA-sdk",
+  },
+  {
+    name: "agency names that differ only in case",
+    edit: (t) => void (t.agencies.AgencyA = {}),
+    path: "agencies.AgencyA",
+    value: "AgencyA",
+    messagePart: "case-insensitive file system",
+  },
+  {
+    name: "node names that differ only in case",
+    edit: (t) => void (t.agencies.agencyB.nodes.Node0 = { host: "remote" }),
+    path: "agencies.agencyB.nodes.Node0",
+    value: "Node0",
+    messagePart: "differs from agencies.agencyA.nodes.node0 only in case",
+  },
 
   // agencies and nodes
   { name: "agency name with a space", edit: (t) => void (t.agencies["agency A"] = {}), path: "agencies.agency A", value: "agency A", messagePart: "letters, digits" },
@@ -257,6 +361,38 @@ const specs: CaseSpec[] = [
     value: 30301,
     messagePart: "already taken by node1 (p2pPort)",
   },
+  {
+    name: "localhost and 127.0.0.1 as two hosts with one port",
+    edit: (t) => {
+      t.hosts.lh = { address: "localhost", connection: { ssh: { user: "fisco" } }, deployDir: "/opt/fisco" };
+      t.agencies.agencyB.nodes.node2 = { host: "lh", p2pPort: 30300 };
+    },
+    path: "agencies.agencyB.nodes.node2.p2pPort",
+    value: 30300,
+    messagePart: "already taken by node0 (p2pPort) on host local (127.0.0.1), the same machine",
+  },
+  {
+    name: "two spellings of one IPv6 address with one port",
+    edit: (t) => {
+      t.hosts.remote.address = "fd00::5";
+      t.hosts.v6 = { address: "FD00:0::5", connection: { ssh: { user: "fisco" } }, deployDir: "/opt/fisco" };
+      t.agencies.agencyB.nodes.node3 = { host: "v6", p2pPort: 30300 };
+    },
+    path: "agencies.agencyB.nodes.node3.p2pPort",
+    value: 30300,
+    messagePart: "already taken by node2 (p2pPort) on host remote (fd00::5), the same machine",
+  },
+  {
+    name: "two local hosts with one port",
+    edit: (t) => {
+      t.hosts.remote = { address: "10.0.0.5", connection: "local", deployDir: "/opt/fisco" };
+      t.agencies.agencyB.nodes.node2 = { host: "remote", rpcPort: 8545 };
+    },
+    path: "agencies.agencyB.nodes.node2.rpcPort",
+    value: 8545,
+    messagePart: "local connections and loopback addresses are all this machine",
+  },
+  { name: "wildcard address", edit: (t) => void (t.hosts.remote.address = "0.0.0.0"), path: "hosts.remote.address", value: "0.0.0.0", messagePart: "wildcard" },
 
   // groups
   { name: "group id 0", edit: (t) => void (t.groups["0"] = { sealers: ["node0"] }), path: "groups.0", value: "0", messagePart: "from 1 to 32767" },
