@@ -280,3 +280,151 @@ describe("membership planner", () => {
     );
   });
 });
+
+/**
+ * One group on a chain of `sealers` + `observers` + `others`, every node up, P2P-connected to
+ * every other and running the group at `height` unless `tweak` or `isolated` says otherwise.
+ */
+function oneGroup(o: {
+  consensus?: "pbft" | "raft" | "rpbft";
+  sealers: string[];
+  observers?: string[];
+  others?: string[];
+  height?: number;
+  declared: { sealers: string[]; observers?: string[]; free?: string[] };
+  isolated?: string[];
+  tweak?: Record<string, Partial<NodeFacts>>;
+}): MembershipInput {
+  const height = o.height ?? 100;
+  const members = [...o.sealers, ...(o.observers ?? [])];
+  const names = [...members, ...(o.others ?? [])];
+  const isolated = new Set(o.isolated ?? []);
+  const nodes: Record<string, NodeFacts> = {};
+  for (const name of names) {
+    const peers = isolated.has(name) ? [] : names.filter((n) => n !== name && !isolated.has(n));
+    nodes[name] = { status: "up", peers, groups: members.includes(name) ? { 1: height } : {}, ...o.tweak?.[name] };
+  }
+  const genesis = { consensus: o.consensus ?? "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: false } as const;
+  const { declared } = o;
+  return {
+    declared: [{ id: 1, sealers: declared.sealers, observers: declared.observers ?? [], free: declared.free ?? [], timestamp: TIMESTAMP, genesis }],
+    chain: { 1: { sealers: o.sealers, observers: o.observers ?? [], height } },
+    nodes,
+  };
+}
+
+describe("membership planner: a sealer counts as live only when it runs the group, is synced and is connected", () => {
+  const N4 = ["n0", "n1", "n2", "n3"];
+
+  it("refuses removing s0 and s1 of 7 PBFT sealers when s5 and s6 answer RPC but have no peers", () => {
+    const sealers = ["s0", "s1", "s2", "s3", "s4", "s5", "s6"];
+    const message = refused(oneGroup({ sealers, declared: { sealers: sealers.slice(2), free: ["s0", "s1"] }, isolated: ["s5", "s6"] }));
+    expect(message).toBe(
+      "group 1 (pbft): removing sealer s0 leaves 4 live sealers of 6 (s5, s6 have no P2P connection to the other sealers); " +
+        "pbft needs n = 6, f = floor((6 - 1) / 3) = 1, quorum n - f = 5; bring s5, s6 back first",
+    );
+  });
+
+  it("refuses removing n0 of 4 PBFT sealers when n3 has no peers", () => {
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: ["n1", "n2", "n3"] }, isolated: ["n3"] }))).toBe(
+      "group 1 (pbft): removing sealer n0 leaves 2 live sealers of 3 (n3 has no P2P connection to the other sealers); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring n3 back first",
+    );
+  });
+
+  it("refuses removing n0 when n3 is at block 1000 and the group at 6000", () => {
+    const input = oneGroup({ sealers: N4, height: 6000, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: { 1: 1000 } } } });
+    expect(refused(input)).toBe(
+      "group 1 (pbft): removing sealer n0 leaves 2 live sealers of 3 (n3 is at block 1000, 5000 behind the group's 6000, more than 10); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring n3 back first",
+    );
+  });
+
+  it("refuses removing n0 when n3 does not run the group", () => {
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: {} } } }))).toBe(
+      "group 1 (pbft): removing sealer n0 leaves 2 live sealers of 3 (n3 does not run group 1); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring n3 back first",
+    );
+  });
+
+  it("refuses removing n0 when n3 runs the group but is no member in its own view", () => {
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: { 1: null } } } }))).toMatch(
+      /^group 1 \(pbft\): removing sealer n0 leaves 2 live sealers of 3 \(n3 runs group 1 but does not see itself as a member\); /,
+    );
+  });
+
+  it("counts the largest set of sealers connected to each other: two halves of 4 that see only each other leave 2 of 4", () => {
+    const tweak = { n0: { peers: ["n1"] }, n1: { peers: ["n0"] }, n2: { peers: ["n3"] }, n3: { peers: ["n2"] } };
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: N4, observers: ["o0"] }, others: ["o0"], tweak }))).toBe(
+      "group 1 (pbft): no membership transaction can commit now: 2 live sealers of 4 (n2 is not connected to sealer(s) n0, n1; n3 is not connected to sealer(s) n0, n1); " +
+        "pbft needs n = 4, f = floor((4 - 1) / 3) = 1, quorum n - f = 3; bring n2, n3 back first",
+    );
+  });
+
+  it("accepts removing n0 when n3 lags by exactly the threshold and is connected", () => {
+    const steps = accepted(oneGroup({ sealers: N4, height: 6000, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: { 1: 5990 } } } }));
+    expect(lines(steps)).toEqual(["1 removeNode n0 via n1", "1 stopGroup n0"]);
+  });
+});
+
+describe("membership planner: transactions go through, and confirmations wait on, live members only", () => {
+  const N4 = ["n0", "n1", "n2", "n3"];
+  const addObserver = (tweak: Record<string, Partial<NodeFacts>>, isolated: string[] = []) =>
+    accepted(oneGroup({ sealers: N4, others: ["o4"], declared: { sealers: N4, observers: ["o4"] }, tweak: { o4: { groups: { 1: null } }, ...tweak }, isolated }));
+
+  it("does not send through, nor wait on, a sealer that is down", () => {
+    const [step] = addObserver({ n0: { status: "down", peers: [], groups: {} } });
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("does not send through, nor wait on, a sealer more than the threshold behind (a real node refuses transactions 20 blocks behind)", () => {
+    const [step] = addObserver({ n0: { groups: { 1: 50 } } });
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("does not send through, nor wait on, a sealer without P2P connections", () => {
+    const [step] = addObserver({}, ["n0"]);
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("does not wait on the node being added before it has synced", () => {
+    const [step] = addObserver({});
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n0", confirmOn: ["n0", "n1", "n2", "n3"] });
+  });
+
+  it("does not wait on observers that are down, behind or no member in their own view, nor on the node removed", () => {
+    const input = oneGroup({
+      sealers: [...N4, "n4"],
+      observers: ["o5", "o6", "o7", "o8"],
+      declared: { sealers: N4, observers: ["o5", "o6", "o7", "o8"] },
+      tweak: { o5: { status: "down", peers: [], groups: {} }, o6: { groups: { 1: 20 } }, o7: { groups: { 1: null } } },
+    });
+    const steps = accepted(input);
+    expect(lines(steps)).toEqual(["1 removeNode n4 via n0", "1 stopGroup n4"]);
+    expect(steps[0]).toMatchObject({ confirmOn: ["n0", "n1", "n2", "n3", "o8"] });
+  });
+
+  it("sends an observer's removal through a live sealer and does not wait for the removed observer to see it", () => {
+    const steps = accepted(oneGroup({ sealers: N4, observers: ["o4"], declared: { sealers: N4 }, tweak: { n0: { status: "down", peers: [], groups: {} } } }));
+    expect(steps[0]).toMatchObject({ kind: "removeNode", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("refuses a change when no live member stays to send it through", () => {
+    const input = oneGroup({ consensus: "raft", sealers: ["n0"], observers: ["o1"], declared: { sealers: ["n0"] } });
+    (input.nodes as Record<string, NodeFacts>).n0 = { ...input.nodes.n0, groups: { 1: 50 } };
+    input.chain[1] = { ...input.chain[1], height: 100 };
+    expect(refused(input)).toMatch(/^group 1 \(raft\): no membership transaction can commit now: 0 live sealers of 1 \(n0 is at block 50, 50 behind the group's 100, more than 10\)/);
+  });
+});
+
+describe("membership planner: a member that joins the group again is synced before it counts", () => {
+  const N4 = ["n0", "n1", "n2", "n3"];
+
+  it("starts the group on a sealer that does not run it and waits for it to sync before the next step", () => {
+    const steps = accepted(oneGroup({ sealers: N4, others: ["o4"], declared: { sealers: N4, observers: ["o4"] }, tweak: { n0: { groups: {} } } }));
+    expect(lines(steps)).toEqual(["1 joinGroup n0", "1 waitSynced n0", "1 joinGroup o4", "1 addObserver o4 via n1"]);
+    expect(steps[1]).toMatchObject({ sealers: ["n1", "n2", "n3"] });
+    // Synced, n0 reports the change like every other member.
+    expect(steps[3]).toMatchObject({ confirmOn: ["n0", "n1", "n2", "n3"] });
+  });
+});
