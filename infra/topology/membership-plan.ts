@@ -144,6 +144,7 @@ class GroupWalk {
     this.verified.add(node);
   }
 
+  /** Who counts in the lists given, by default the lists as the steps so far leave them. */
   liveness(sealers: readonly string[] = this.sealers, observers: readonly string[] = this.observers): Liveness {
     return assessLiveness({
       group: this.group.id,
@@ -209,8 +210,9 @@ class GroupWalk {
       this.refuse(`${what} needs a live member that stays in the group to send the transaction to; there is none`);
       return false;
     }
-    const confirmOn = this.liveness(sealers, observers).members.filter((m) => m !== node || role !== "none");
-    this.steps.push({ kind, group: this.group.id, node, via, confirmOn: confirmOn.sort(), reason: `${what}: ${reason}` });
+    // Members after the step only: a removed node may never see its removal (sync serves members).
+    const confirmOn = this.liveness(sealers, observers).members.sort();
+    this.steps.push({ kind, group: this.group.id, node, via, confirmOn, reason: `${what}: ${reason}` });
     this.sealers.splice(0, this.sealers.length, ...sealers);
     this.observers.splice(0, this.observers.length, ...observers);
     return true;
