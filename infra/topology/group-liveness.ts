@@ -1,10 +1,12 @@
 /**
  * Which members of a group can carry it. A sealer counts towards quorum only when it answers RPC,
  * runs the group and sees itself as a member, is within the sync threshold of the group's height,
- * and is P2P-connected to every other sealer counted: a FISCO 2.11 sealer more than 20 blocks
- * behind ignores consensus messages and refuses transactions (SyncMsgEngine::blockNumberFarBehind),
- * and a block needs n - f sealers that reach each other. The sealers counted are the largest such
- * set that is connected pairwise. Pure: the planner asks again for the lists after every step.
+ * and is P2P-connected to every other sealer counted. FISCO 2.11 checked: a node more than 20
+ * blocks behind the highest block it knows refuses transactions (Rpc::checkSyncStatus) and drops
+ * PBFT messages (PBFTEngine::isSyncingHigherBlock), both by SyncMsgEngine::blockNumberFarBehind.
+ * 2.x relays PBFT messages with a TTL, so asking for direct connections is on the safe side: it
+ * is what can be seen over RPC. The sealers counted are the largest set connected pairwise.
+ * Pure: the planner asks again for the lists after every step.
  */
 
 /**
