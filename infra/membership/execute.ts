@@ -7,7 +7,7 @@
  */
 import { RpcError } from "../rpc/client";
 import { changeConsensus, type ConsensusOptions } from "../rpc/consensus";
-import { DEFAULT_SYNC_THRESHOLD, type ConsensusStep, type GenerateGroupStep, type MembershipStep, type NodeStep } from "../topology/membership-plan";
+import { DEFAULT_SYNC_THRESHOLD, type ConsensusStep, type GenerateGroupStep, type MembershipStep, type NodeStep, type WaitSyncedStep } from "../topology/membership-plan";
 import type { ChainAccess } from "./chain-access";
 import { NOT_A_MEMBER } from "./observe";
 
@@ -92,12 +92,41 @@ async function roleOn(options: ExecuteOptions, member: string, group: number, no
   }
 }
 
+/** The highest block of `group` among the reachable nodes (a node that does not run it, or is down, adds nothing). */
+async function groupHeight(options: ExecuteOptions, group: number): Promise<number> {
+  const names = Object.keys(options.access.clients);
+  const heights = await Promise.all(names.map((n) => options.access.client(n).getBlockNumber(group).catch(() => -1)));
+  return Math.max(-1, ...heights);
+}
+
+/** Why `node` is not yet within the threshold of the group's height, or true when it is. */
+async function syncedProbe(options: ExecuteOptions, group: number, node: string): Promise<true | string> {
+  const threshold = options.syncThreshold ?? DEFAULT_SYNC_THRESHOLD;
+  let own: number;
+  try {
+    own = await options.access.client(node).getBlockNumber(group);
+  } catch (e) {
+    if (e instanceof RpcError && e.code === NOT_A_MEMBER) return `${node} is no member of group ${group} in its own view yet`;
+    throw e;
+  }
+  const top = await groupHeight(options, group);
+  return top - own <= threshold || `${node} at block ${own}, the group at ${top}`;
+}
+
 async function consensusStep(step: ConsensusStep, options: ExecuteOptions): Promise<void> {
   const { access } = options;
+  const threshold = options.syncThreshold ?? DEFAULT_SYNC_THRESHOLD;
+  // A 2.11 node more than 20 blocks behind the highest block it knows refuses transactions
+  // (SyncMsgEngine::blockNumberFarBehind): send only through a member that has caught up. One
+  // that is no member at all fails at once (the member guard's error), since waiting cannot help.
+  await access.client(step.via).getBlockNumber(step.group);
+  await until(`${step.via} within ${threshold} blocks of group ${step.group}'s height, to send ${step.kind} ${step.node} through`, () => syncedProbe(options, step.group, step.via), options);
   const target = { group: step.group, nodeId: access.idOf(step.node), nodeName: step.node };
   const result = await changeConsensus(access.client(step.via), options.governanceKeyPem, step.kind, target, options.consensus);
   const wanted = step.kind === "addSealer" ? "sealer" : step.kind === "addObserver" ? "observer" : "none";
   options.onProgress?.(`group ${step.group}: ${step.kind} ${step.node} committed in block ${result.blockNumber}; waiting for ${short(step.confirmOn)} to report it`);
+  // confirmOn never holds the node a removeNode takes out: a removed node may stay at the block
+  // before its removal and keep listing itself, since sync serves blocks to members only.
   for (const member of step.confirmOn) {
     await until(
       `${member} reporting ${step.node} as ${wanted === "none" ? "no member" : `a ${wanted}`} of group ${step.group}`,
@@ -111,28 +140,21 @@ async function consensusStep(step: ConsensusStep, options: ExecuteOptions): Prom
   }
 }
 
-/** The highest block of the group among the reachable nodes other than `node`. */
-async function groupHeight(options: ExecuteOptions, group: number, node: string): Promise<number> {
-  const others = Object.keys(options.access.clients).filter((n) => n !== node);
-  const heights = await Promise.all(others.map((n) => options.access.client(n).getBlockNumber(group).catch(() => -1)));
-  const height = Math.max(-1, ...heights);
-  if (height < 0) throw new Error(`no reachable member of group ${group} reports its height`);
-  return height;
-}
-
-/** Connected to every sealer of the group and within the threshold of its height: safe to count towards quorum. */
-async function waitSynced(step: NodeStep, options: ExecuteOptions): Promise<void> {
+/**
+ * A member in its own view, connected to the sealers counted when the step was planned, and within
+ * the threshold of the group's height: safe to count towards quorum, send through and wait on.
+ */
+async function waitSynced(step: WaitSyncedStep, options: ExecuteOptions): Promise<void> {
   const threshold = options.syncThreshold ?? DEFAULT_SYNC_THRESHOLD;
   const { access } = options;
   const client = access.client(step.node);
   await until(
-    `${step.node} catching up with group ${step.group} (connected to its sealers, within ${threshold} blocks)`,
+    `${step.node} catching up with group ${step.group} (a member in its own view, connected to ${short(step.sealers)}, within ${threshold} blocks)`,
     async () => {
-      const [self, ...peers] = await client.getNodeIDList(step.group);
-      const unconnected = (await client.getSealerList(step.group)).filter((id) => id !== self && !peers.includes(id));
-      if (unconnected.length) return `${step.node} is not connected to sealer(s) ${short(unconnected.map((id) => access.nameOf(id)))}`;
-      const [own, group] = [await client.getBlockNumber(step.group), await groupHeight(options, step.group, step.node)];
-      return group - own <= threshold || `${step.node} at block ${own}, the group at ${group}`;
+      const [, ...peers] = (await client.getNodeIDList(step.group)).map((id) => id.toLowerCase());
+      const unconnected = step.sealers.filter((s) => !peers.includes(access.idOf(s).toLowerCase()));
+      if (unconnected.length) return `${step.node} is not connected to sealer(s) ${short(unconnected)}`;
+      return syncedProbe(options, step.group, step.node);
     },
     options,
   );
@@ -195,21 +217,27 @@ async function runStep(step: MembershipStep, options: ExecuteOptions): Promise<v
   }
 }
 
-/** The group's lists from the first reachable member that answers, for the failure message. */
+/**
+ * The group's lists as the most advanced reachable member reports them, for the failure message: a
+ * node that was just removed may be stuck at the block before and still list itself.
+ */
 async function describeGroupState(group: number, options: ExecuteOptions): Promise<string> {
   const { access } = options;
   const reasons: string[] = [];
+  const answers: { name: string; height: number; sealers: string[]; observers: string[] }[] = [];
   for (const name of Object.keys(access.clients)) {
     try {
       const client = access.client(name);
       const [sealers, observers, height] = await Promise.all([client.getSealerList(group), client.getObserverList(group), client.getBlockNumber(group)]);
-      const names = (ids: string[]) => short(ids.map((id) => access.nameOf(id)).sort());
-      return `group ${group} at block ${height} as ${name} reports it: sealers ${names(sealers)}; observers ${names(observers)}`;
+      answers.push({ name, height, sealers, observers });
     } catch (e) {
       reasons.push(`${name}: ${(e as Error).message}`);
     }
   }
-  return `no reachable member of group ${group} answered (${reasons.join("; ")})`;
+  const best = answers.reduce<(typeof answers)[number] | undefined>((top, a) => (top && top.height >= a.height ? top : a), undefined);
+  if (!best) return `no reachable member of group ${group} answered (${reasons.join("; ")})`;
+  const names = (ids: string[]) => short(ids.map((id) => access.nameOf(id)).sort());
+  return `group ${group} at block ${best.height} as ${best.name} reports it: sealers ${names(best.sealers)}; observers ${names(best.observers)}`;
 }
 
 /** Runs `steps` in order; throws MembershipStepError at the first that fails. */

@@ -55,7 +55,11 @@ async function observeNode(access: ChainAccess, name: string, groups: readonly n
   return { status: "up", peers: peerIds.map((id) => access.nameOf(id)), groups: running };
 }
 
-/** The lists of `group` from the reachable member at the greatest height (it has seen every committed change). */
+/**
+ * The lists of `group` from the reachable member at the greatest height: it has seen every
+ * committed change. Never from a lagging node: a node removed from the group stays at the block
+ * before its removal (sync serves members only) and there still lists itself.
+ */
 async function observeGroup(access: ChainAccess, group: number, nodes: Record<string, NodeFacts>): Promise<ChainGroupState | undefined> {
   const members = Object.entries(nodes)
     .filter(([, facts]) => facts.status === "up" && typeof facts.groups[group] === "number")

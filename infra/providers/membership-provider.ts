@@ -100,14 +100,15 @@ async function withChain<T>(inputs: MembershipInputs, work: (access: ChainAccess
 
 /**
  * Roles as the chain has them: the group's lists, plus "free" for a node that runs the group
- * without a role. A node that is down cannot say whether it still runs the group, so a free role
- * recorded before is kept for it.
+ * without a role. That includes a removed node stuck at the block before its removal, which still
+ * lists itself: the lists come from the most advanced member. A node that is down cannot say
+ * whether it still runs the group, so a free role recorded before is kept for it.
  */
 export function foundRoles(observation: Observation, group: number, previous: Record<string, DeclaredRole> = {}): Record<string, DeclaredRole> {
   const roles: Record<string, DeclaredRole> = rolesOf(observation.chain[group]);
   for (const [name, facts] of Object.entries(observation.nodes)) {
     if (roles[name]) continue;
-    if (facts.status === "up" ? facts.groups[group] === null : previous[name] === "free") roles[name] = "free";
+    if (facts.status === "up" ? facts.groups[group] !== undefined : previous[name] === "free") roles[name] = "free";
   }
   return Object.fromEntries(Object.entries(roles).sort(([a], [b]) => a.localeCompare(b)));
 }

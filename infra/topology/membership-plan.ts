@@ -8,6 +8,7 @@
  * chain's PKI). A chain member whose ID the caller cannot map may keep its ID as its name: it is
  * then a member the topology does not declare, and is removed like any other.
  */
+import { assessLiveness, connected, describeReasons, type Liveness, type NodeFacts } from "./group-liveness";
 import { explainQuorum, quorumOf } from "./quorum";
 import type { Group } from "./types";
 
@@ -18,23 +19,7 @@ export interface ChainGroupState {
   height: number;
 }
 
-/**
- * up: answers RPC. down: deployed but not answering. pending: created by this update and started
- * before any membership step runs, so nothing about it can be known yet; the run-time checks
- * behind `waitSynced` and generateGroup cover it.
- */
-export type NodeStatus = "up" | "down" | "pending";
-
-export interface NodeFacts {
-  status: NodeStatus;
-  /** Nodes it is P2P-connected to (getNodeIDList without itself). Either side's list counts. */
-  peers: readonly string[];
-  /**
-   * Groups running on the node (queryGroupStatus RUNNING) → its block height there, or null when
-   * the node is no member and the group-member guard hides its height.
-   */
-  groups: Readonly<Record<number, number | null>>;
-}
+export type { NodeFacts, NodeStatus } from "./group-liveness";
 
 export interface MembershipInput {
   /** The declared groups (Model.groups). A node in none of a group's lists is no member of it. */
@@ -56,9 +41,9 @@ export interface ConsensusStep {
   kind: ConsensusStepKind;
   group: number;
   node: string;
-  /** Member to send the transaction to: reachable, and a member before and after the step. */
+  /** Member to send the transaction to: live (synced, so the node takes transactions), and a member before and after the step. */
   via: string;
-  /** Every reachable member after the step: each must report the new lists before the next step. */
+  /** Every live member after the step: each must report the new lists before the next step. */
   confirmOn: string[];
   reason: string;
 }
@@ -66,13 +51,21 @@ export interface ConsensusStep {
 /**
  * joinGroup: copy the group's original genesis and group ini to the node and start the group there.
  * startGroup / stopGroup: the dynamic group RPCs on that node.
- * waitSynced: wait until the node is connected to the group's sealers and within the sync
- * threshold of the group's height.
  */
 export interface NodeStep {
-  kind: "joinGroup" | "startGroup" | "stopGroup" | "waitSynced";
+  kind: "joinGroup" | "startGroup" | "stopGroup";
   group: number;
   node: string;
+  reason: string;
+}
+
+/** Wait until the node sees itself as a member, is connected to `sealers` and within the sync threshold of the group's height. */
+export interface WaitSyncedStep {
+  kind: "waitSynced";
+  group: number;
+  node: string;
+  /** The sealers counted live when the step was planned, without the node itself. */
+  sealers: string[];
   reason: string;
 }
 
@@ -87,7 +80,7 @@ export interface GenerateGroupStep {
   reason: string;
 }
 
-export type MembershipStep = ConsensusStep | NodeStep | GenerateGroupStep;
+export type MembershipStep = ConsensusStep | NodeStep | WaitSyncedStep | GenerateGroupStep;
 
 export type MembershipPlan = { ok: true; steps: MembershipStep[] } | { ok: false; refusals: string[] };
 
@@ -109,31 +102,39 @@ const list = (names: Iterable<string>): string => [...names].join(", ") || "none
 class GroupWalk {
   readonly steps: MembershipStep[] = [];
   readonly refusals: string[] = [];
-  private readonly sealers: Set<string>;
-  private readonly observers: Set<string>;
+  private readonly sealers: string[];
+  private readonly observers: string[];
+  /** Checked at run time by an earlier step: they count as live (see LivenessInput). */
+  private readonly verified = new Set<string>();
+  private readonly rejoined = new Set<string>();
   readonly label: string;
+  readonly height: number;
+  readonly threshold: number;
 
   constructor(
     readonly group: Group,
     private readonly input: MembershipInput,
     chain: ChainGroupState,
   ) {
-    this.sealers = new Set(chain.sealers);
-    this.observers = new Set(chain.observers);
+    this.sealers = [...chain.sealers];
+    this.observers = [...chain.observers];
     this.label = `group ${group.id} (${group.genesis.consensus})`;
+    this.threshold = input.syncThreshold ?? DEFAULT_SYNC_THRESHOLD;
+    const heights = Object.values(input.nodes).map((f) => f.groups[group.id]);
+    this.height = Math.max(chain.height, ...heights.filter((h): h is number => typeof h === "number"));
   }
 
   facts(node: string): NodeFacts | undefined {
     return this.input.nodes[node];
   }
 
-  /** Pending nodes count: they are started before the first membership step. */
-  live(node: string): boolean {
+  /** Answers RPC, or is about to (pending): RPC steps can be planned for it. */
+  reachable(node: string): boolean {
     return (this.facts(node)?.status ?? "down") !== "down";
   }
 
   connected(a: string, b: string): boolean {
-    return Boolean(this.facts(a)?.peers.includes(b) || this.facts(b)?.peers.includes(a));
+    return connected(a, b, (n) => this.facts(n));
   }
 
   runsGroup(node: string): boolean {
@@ -141,11 +142,25 @@ class GroupWalk {
   }
 
   roleOf(node: string): Role {
-    return this.sealers.has(node) ? "sealer" : this.observers.has(node) ? "observer" : "none";
+    return this.sealers.includes(node) ? "sealer" : this.observers.includes(node) ? "observer" : "none";
   }
 
-  currentSealers(): string[] {
-    return [...this.sealers];
+  verify(node: string): void {
+    this.verified.add(node);
+  }
+
+  /** Who counts in the lists given, by default the lists as the steps so far leave them. */
+  liveness(sealers: readonly string[] = this.sealers, observers: readonly string[] = this.observers): Liveness {
+    return assessLiveness({
+      group: this.group.id,
+      height: this.height,
+      threshold: this.threshold,
+      sealers,
+      observers,
+      facts: (n) => this.facts(n),
+      verified: this.verified,
+      rejoined: this.rejoined,
+    });
   }
 
   refuse(message: string): void {
@@ -156,48 +171,55 @@ class GroupWalk {
     this.steps.push({ kind, group: this.group.id, node, reason });
   }
 
-  /** "3 of 4 sealers reachable (node2 down)" for the sealer set `sealers`. */
-  reachability(sealers: readonly string[]): { up: number; text: string } {
-    const down = sealers.filter((s) => !this.live(s));
-    const up = sealers.length - down.length;
-    return { up, text: `${up} of ${sealers.length} sealers reachable${down.length ? ` (${list(down)} down)` : ""}` };
+  waitSynced(node: string, reason: string): void {
+    const sealers = this.liveness().sealers.filter((s) => s !== node);
+    this.steps.push({ kind: "waitSynced", group: this.group.id, node, sealers, reason });
   }
 
-  /** Null when the sealers can commit a block; otherwise why not. */
-  quorumShortfall(sealers: readonly string[]): string | null {
-    if (sealers.length === 0) return "no sealer would be left (the chain refuses this with -51101)";
+  /** joinGroup, and for a member of the lists a wait until it has synced: it then sends and confirms, but counts towards quorum only from the next run. */
+  join(node: string, reason: string): void {
+    this.node("joinGroup", node, reason);
+    if (this.roleOf(node) === "none") return; // it syncs only once it is a member: addObserver and waitSynced follow
+    this.waitSynced(node, `${node} started group ${this.group.id} again and must catch up before it sends or confirms a change`);
+    this.rejoined.add(node);
+  }
+
+  /** Null when the sealers can commit a block; otherwise "2 live sealers of 3 (n3 is down); pbft needs …". */
+  quorumShortfall(sealers: readonly string[], observers: readonly string[]): string | null {
+    if (sealers.length === 0) return "no sealer (the chain refuses this with -51101)";
     const q = quorumOf(this.group.genesis.consensus, sealers.length);
-    const { up, text } = this.reachability(sealers);
-    return up >= q.quorum ? null : `${text}, but ${explainQuorum(q)}`;
+    const live = this.liveness(sealers, observers);
+    if (live.sealers.length >= q.quorum) return null;
+    const out = sealers.filter((s) => !live.sealers.includes(s));
+    const counted = `${live.sealers.length} live sealer${live.sealers.length === 1 ? "" : "s"} of ${sealers.length}`;
+    return `${counted} (${describeReasons(out, live.reasons)}); ${q.consensus} needs ${explainQuorum(q)}; bring ${list(out)} back first`;
   }
 
   /** Emits one consensus transaction that moves `node` to `role`, if the group keeps its quorum. */
   change(kind: ConsensusStepKind, node: string, role: Role, what: string, reason: string): boolean {
-    const before = new Set([...this.sealers, ...this.observers]);
-    const sealers = new Set(this.sealers);
-    const observers = new Set(this.observers);
-    sealers.delete(node);
-    observers.delete(node);
-    if (role === "sealer") sealers.add(node);
-    if (role === "observer") observers.add(node);
-    const shortfall = this.quorumShortfall([...sealers]);
+    const sealers = this.sealers.filter((s) => s !== node);
+    const observers = this.observers.filter((o) => o !== node);
+    if (role === "sealer") sealers.push(node);
+    if (role === "observer") observers.push(node);
+    const shortfall = this.quorumShortfall(sealers, observers);
     if (shortfall) {
-      this.refuse(`${what} would stop the group: after it ${shortfall}`);
+      this.refuse(`${what} leaves ${shortfall}`);
       return false;
     }
-    const after = [...sealers, ...observers];
-    // The member guard refuses transactions on non-members, and a node that just left stops
-    // hearing of the group: send through a reachable node that is a member on both sides.
-    const via = [...this.sealers, ...this.observers].find((m) => m !== node && this.live(m) && after.includes(m) && before.has(m));
+    // The member guard refuses transactions on non-members, a node that just left stops hearing
+    // of the group, and a node far behind refuses transactions: send through a live member that
+    // is a member on both sides.
+    const after = new Set([...sealers, ...observers]);
+    const via = this.liveness().members.find((m) => m !== node && after.has(m));
     if (!via) {
-      this.refuse(`${what} needs a reachable member that stays in the group to send the transaction to; there is none`);
+      this.refuse(`${what} needs a live member that stays in the group to send the transaction to; there is none`);
       return false;
     }
-    this.steps.push({ kind, group: this.group.id, node, via, confirmOn: after.filter((m) => this.live(m)).sort(), reason: `${what}: ${reason}` });
-    this.sealers.clear();
-    sealers.forEach((s) => this.sealers.add(s));
-    this.observers.clear();
-    observers.forEach((o) => this.observers.add(o));
+    // Members after the step only: a removed node may never see its removal (sync serves members).
+    const confirmOn = this.liveness(sealers, observers).members.sort();
+    this.steps.push({ kind, group: this.group.id, node, via, confirmOn, reason: `${what}: ${reason}` });
+    this.sealers.splice(0, this.sealers.length, ...sealers);
+    this.observers.splice(0, this.observers.length, ...observers);
     return true;
   }
 }
@@ -209,49 +231,50 @@ function targetRole(group: Group, node: string): Role {
 }
 
 /** Why `node` may not become a sealer now, or null when it may. */
-function promotionRefusal(walk: GroupWalk, node: string, chain: ChainGroupState, threshold: number): string | null {
+function promotionRefusal(walk: GroupWalk, node: string): string | null {
   const facts = walk.facts(node);
   const prefix = `cannot make ${node} a sealer`;
   if (!facts || facts.status === "down") return `${prefix}: it is down (it does not answer RPC)`;
   if (facts.status === "pending") return null;
-  const unconnected = walk.currentSealers().filter((s) => s !== node && walk.live(s) && !walk.connected(node, s));
+  const unconnected = walk.liveness().sealers.filter((s) => s !== node && !walk.connected(node, s));
   if (unconnected.length) return `${prefix}: it is not connected to sealer(s) ${list(unconnected)}; check its P2P ports and the sealers' [p2p] node lists`;
   if (walk.roleOf(node) !== "observer") return null; // it syncs only once it is an observer: waitSynced guards that
   const height = facts.groups[walk.group.id];
   if (height === undefined || height === null) return `${prefix}: it is an observer but reports no block height for the group`;
-  const behind = chain.height - height;
-  if (behind > threshold) {
-    return `${prefix}: it is not synced, at block ${height}, ${behind} behind the group's ${chain.height} (at most ${threshold} allowed); let it catch up first`;
+  const behind = walk.height - height;
+  if (behind > walk.threshold) {
+    return `${prefix}: it is not synced, at block ${height}, ${behind} behind the group's ${walk.height} (at most ${walk.threshold} allowed); let it catch up first`;
   }
   return null;
 }
 
 /**
- * Order, chosen so the number of spare reachable sealers never drops before it has to:
- * 1. sealers that are down and leave the sealer set (removing one lowers n, never the up count);
- * 2. nodes entering the group join it and become observers (no effect on sealers);
- * 3. promotions, each observer → waitSynced → sealer (a reachable sealer more never costs quorum);
- * 4. reachable sealers that leave the sealer set, one at a time;
- * 5. observers that leave.
- * Steps 1–3 can only raise the slack (reachable sealers - quorum) and step 4 lowers it one
- * removal at a time, so the state after the last removal is the tightest; it is still checked
- * at every step so the refusal names the first step that fails.
+ * Order, chosen so the number of spare live sealers never drops before it has to:
+ * 1. sealers that are not live and leave the sealer set (removing one lowers n, never the live count);
+ * 2. declared members that do not run the group start it (joinGroup); one already in the lists
+ *    is waited for until synced;
+ * 3. nodes entering the group become observers (no effect on sealers);
+ * 4. promotions, each observer → waitSynced → sealer (a live sealer more never costs quorum);
+ * 5. live sealers that leave the sealer set, one at a time;
+ * 6. observers that leave.
+ * Steps 1–4 can only raise the slack (live sealers - quorum) and step 5 lowers it one removal at
+ * a time, so the state after the last removal is the tightest; it is still checked at every step
+ * so the refusal names the first step that fails.
  */
 function planExistingGroup(group: Group, chain: ChainGroupState, input: MembershipInput): GroupWalk {
   const walk = new GroupWalk(group, input, chain);
-  const threshold = input.syncThreshold ?? DEFAULT_SYNC_THRESHOLD;
   const listed = new Set([...group.sealers, ...group.observers, ...group.free]);
   const current = [...chain.sealers, ...chain.observers];
   const changes = [...new Set([...current, ...group.sealers, ...group.observers])].filter((n) => walk.roleOf(n) !== targetRole(group, n));
 
   if (group.sealers.length === 0) walk.refuse("the declaration leaves the group with no sealer; a group needs at least one");
   if (changes.length > 0) {
-    const shortfall = walk.quorumShortfall(chain.sealers);
+    const shortfall = walk.quorumShortfall(chain.sealers, chain.observers);
     if (shortfall) walk.refuse(`no membership transaction can commit now: ${shortfall}`);
   }
   for (const node of changes) {
     if (targetRole(group, node) === "sealer") {
-      const refusal = promotionRefusal(walk, node, chain, threshold);
+      const refusal = promotionRefusal(walk, node);
       if (refusal) walk.refuse(refusal);
     }
   }
@@ -262,17 +285,18 @@ function planExistingGroup(group: Group, chain: ChainGroupState, input: Membersh
     const ok = walk.change("removeNode", node, "none", `removing ${walk.roleOf(node)} ${node}`, listed.has(node) ? "declared free: it keeps the group's files but no role" : "no longer declared in the group");
     // removeNode first, so the node leaves the consensus before its group stops running.
     // A node that is down is stopped by a later run, which finds it running the group undeclared.
-    if (ok && !listed.has(node) && walk.runsGroup(node) && walk.live(node)) {
+    if (ok && !listed.has(node) && walk.runsGroup(node) && walk.facts(node)?.status === "up") {
       walk.node("stopGroup", node, `${node} is no longer declared in group ${group.id}; its group stops after removeNode took effect`);
     }
     return ok;
   };
+  const counted = new Set(walk.liveness().sealers);
   const leavingSealers = chain.sealers.filter((n) => targetRole(group, n) !== "sealer");
-  for (const node of leavingSealers.filter((n) => !walk.live(n))) if (!leave(node)) return walk;
+  for (const node of leavingSealers.filter((n) => !counted.has(n))) if (!leave(node)) return walk;
 
   for (const node of [...group.sealers, ...group.observers]) {
-    if (!walk.runsGroup(node) && walk.live(node)) {
-      walk.node("joinGroup", node, `${node} does not run group ${group.id}: it gets the group's original genesis and group ini and starts the group`);
+    if (!walk.runsGroup(node) && walk.reachable(node)) {
+      walk.join(node, `${node} does not run group ${group.id}: it gets the group's original genesis and group ini and starts the group`);
     }
   }
   for (const node of changes.filter((n) => !current.includes(n))) {
@@ -281,10 +305,11 @@ function planExistingGroup(group: Group, chain: ChainGroupState, input: Membersh
     if (!walk.change("addObserver", node, "observer", `adding observer ${node}`, why)) return walk;
   }
   for (const node of group.sealers.filter((n) => walk.roleOf(n) === "observer")) {
-    walk.node("waitSynced", node, `${node} must be connected to the sealers and within ${threshold} blocks of the group's height before it seals`);
+    walk.waitSynced(node, `${node} must see itself as a member, be connected to the sealers and within ${walk.threshold} blocks of the group's height before it seals`);
+    walk.verify(node);
     if (!walk.change("addSealer", node, "sealer", `promoting observer ${node} to sealer`, "declared as a sealer")) return walk;
   }
-  for (const node of leavingSealers.filter((n) => walk.live(n))) if (!leave(node)) return walk;
+  for (const node of leavingSealers.filter((n) => counted.has(n))) if (!leave(node)) return walk;
   for (const node of chain.observers.filter((n) => targetRole(group, n) === "none")) if (!leave(node)) return walk;
 
   const members = new Set(current);
@@ -311,7 +336,7 @@ function planNewGroup(group: Group, input: MembershipInput): GroupWalk {
   if (group.sealers.length === 0) walk.refuse("is new and declares no sealer; a group needs at least one");
   const members = [...group.sealers, ...group.observers];
   for (const node of members) {
-    if (!walk.live(node)) walk.refuse(`is new and generateGroup must run on every member, but ${node} is down`);
+    if (!walk.reachable(node)) walk.refuse(`is new and generateGroup must run on every member, but ${node} is down`);
     if (walk.facts(node)?.status !== "up") continue;
     // generateGroup answers 0x8 unless every other sealer is connected to the node it runs on.
     const missing = group.sealers.filter((s) => s !== node && walk.facts(s)?.status === "up" && !walk.connected(node, s));
@@ -333,6 +358,8 @@ function planNewGroup(group: Group, input: MembershipInput): GroupWalk {
     });
   }
   for (const node of toCreate) walk.node("startGroup", node, `start group ${group.id} on ${node} once every member has generated it`);
+  // Started from one genesis at block 0, and generateGroup checked their connections.
+  for (const node of members) walk.verify(node);
   for (const node of group.observers) {
     walk.change("addObserver", node, "observer", `adding observer ${node}`, "generateGroup makes only sealers; observers run the genesis and are added after");
   }

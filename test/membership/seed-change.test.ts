@@ -5,7 +5,8 @@
  * sealers node3, node4, node5; group 3 (new, pbft) sealers node3, node5. A run interrupted by a
  * failing step resumes from the chain's state; a second plan is empty; the membership provider's
  * read shows a hand-made addObserver as drift and its update removes it again, and stops the
- * group on a node dropped from the declaration.
+ * group on a node dropped from the declaration; with a sealer stopped, check (preview) refuses a
+ * change that would leave too few live sealers.
  * Ports: 31780+, 21780+, 9980+ (disjoint from the other stand-in test files).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -230,6 +231,47 @@ describe("the seed's membership change on stand-ins", () => {
       expect((await client("node2").queryGroupStatus(1)).status).toBe("STOPPED");
       expect((await client("node2").queryGroupStatus(2)).status).toBe("INEXISTENT");
       expect((await client("node2").getClientVersion()).version).toBe("2.11.1");
+    });
+  });
+
+  describe("check (preview) of group 2 with node5 declared an observer", () => {
+    const provider = createMembershipProvider({ joinGroup: joinFromNode3, log: () => undefined });
+    const inputs = (): MembershipInputs => ({
+      groupId: 2,
+      roles: { node3: "sealer", node4: "sealer", node5: "observer" },
+      genesis: SEED_GROUPS[1].genesis,
+      timestamp: TIMESTAMP,
+      nodeIds: chain.chain.ids,
+      endpoints: Object.fromEntries(NODES.map((n) => [n, { address: "127.0.0.1", rpcPort: chain.chain.rpcPorts[n], connection: { kind: "local" as const } }])),
+      sshPrivateKeys: {},
+      governanceKeyPem: governance,
+    });
+
+    it("stand-in: refuses it while node4 answers RPC but has stopped the group", async () => {
+      expect(await client("node4").stopGroup(2)).toMatchObject({ code: "0x0" });
+      expect((await provider.check!({}, inputs())).failures).toEqual([
+        {
+          property: "roles",
+          reason:
+            "group 2 (raft): making sealer node5 an observer leaves 1 live sealer of 2 (node4 does not run group 2); " +
+            "raft needs n = 2, raft majority floor(2 / 2) + 1 = 2; bring node4 back first",
+        },
+      ]);
+      expect(await client("node4").startGroup(2)).toMatchObject({ code: "0x0" });
+      await waitFor("node4 to run group 2 again", async () => ((await client("node4").queryGroupStatus(2)).status === "RUNNING" ? true : undefined));
+    });
+
+    it("stand-in: refuses it while node4 is stopped, naming the group, the stopped node and the arithmetic; the lists stay", async () => {
+      await chain.stop("node4");
+      expect((await provider.check!({}, inputs())).failures).toEqual([
+        {
+          property: "roles",
+          reason:
+            "group 2 (raft): making sealer node5 an observer leaves 1 live sealer of 2 (node4 is down); " +
+            "raft needs n = 2, raft majority floor(2 / 2) + 1 = 2; bring node4 back first",
+        },
+      ]);
+      expect(await listsOn("node3", 2)).toEqual({ sealers: ["node3", "node4", "node5"], observers: [] });
     });
   });
 });

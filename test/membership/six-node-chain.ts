@@ -59,6 +59,14 @@ export class SixNodeChain {
     for (const name of names) this.pids.set(name, startNode(this.chain.dirs[name]));
   }
 
+  /** Stops one node, as an operator's kill would. */
+  async stop(name: string): Promise<void> {
+    const pid = this.pids.get(name);
+    if (pid === undefined) return;
+    await stopProcess(pid);
+    this.pids.delete(name);
+  }
+
   /**
    * What the install code does for a node joining an existing group, on a stand-in folder: the
    * group's original genesis and ini from a member's conf/, and the group marked STOPPED so

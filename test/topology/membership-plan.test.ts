@@ -93,12 +93,13 @@ describe("membership planner", () => {
       "3 startGroup node3",
       "3 startGroup node5",
     ]);
-    // Each consensus step is confirmed on every member after it; node2 is no member after its removal.
+    // Each consensus step is confirmed on every live member after it: node2 is no member after its
+    // removal, and node5 counts only once waitSynced has seen it catch up.
     expect(steps.map((s) => ("confirmOn" in s ? s.confirmOn.join(",") : ""))).toEqual([
       "node0,node1,node2,node3",
       "node0,node1,node3",
       "",
-      "node3,node4,node5",
+      "node3,node4",
       "",
       "node3,node4,node5",
       "", "", "", "",
@@ -120,8 +121,8 @@ describe("membership planner", () => {
       input(SEED_START, { ...SEED_DECLARED, 1: { sealers: ["node0", "node3"], free: ["node1", "node2"] } }, { node3: { status: "down" } }),
     );
     expect(message).toBe(
-      "group 1 (pbft): removing sealer node1 would stop the group: after it 2 of 3 sealers reachable (node3 down), " +
-        "but n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3",
+      "group 1 (pbft): removing sealer node1 leaves 2 live sealers of 3 (node3 is down); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring node3 back first",
     );
   });
 
@@ -209,7 +210,8 @@ describe("membership planner", () => {
       }),
     );
     expect(message).toBe(
-      "group 1 (pbft): no membership transaction can commit now: 2 of 4 sealers reachable (node2, node3 down), but n = 4, f = floor((4 - 1) / 3) = 1, quorum n - f = 3",
+      "group 1 (pbft): no membership transaction can commit now: 2 live sealers of 4 (node2, node3 are down); " +
+        "pbft needs n = 4, f = floor((4 - 1) / 3) = 1, quorum n - f = 3; bring node2, node3 back first",
     );
   });
 
@@ -217,7 +219,7 @@ describe("membership planner", () => {
     const chain = { ...SEED_START, 2: { sealers: ["node3", "node4", "node5"], observers: [], height: 40 } };
     const message = refused(input(chain, { ...SEED_DECLARED, 2: { consensus: "raft", sealers: ["node3", "node5"], free: ["node4"] } }, { node5: { status: "down" } }));
     expect(message).toBe(
-      "group 2 (raft): removing sealer node4 would stop the group: after it 1 of 2 sealers reachable (node5 down), but n = 2, raft majority floor(2 / 2) + 1 = 2",
+      "group 2 (raft): removing sealer node4 leaves 1 live sealer of 2 (node5 is down); raft needs n = 2, raft majority floor(2 / 2) + 1 = 2; bring node5 back first",
     );
   });
 
@@ -276,7 +278,153 @@ describe("membership planner", () => {
     delete (i.nodes as Record<string, NodeFacts>).node4;
     i.declared = i.declared.map((g) => (g.id === 2 ? { ...g, sealers: ["node3"], free: ["node4"] } : g));
     expect(refused(i)).toBe(
-      "group 2 (raft): no membership transaction can commit now: 1 of 2 sealers reachable (node4 down), but n = 2, raft majority floor(2 / 2) + 1 = 2",
+      "group 2 (raft): no membership transaction can commit now: 1 live sealer of 2 (node4 is down); raft needs n = 2, raft majority floor(2 / 2) + 1 = 2; bring node4 back first",
     );
+  });
+});
+
+/**
+ * One group on a chain of `sealers` + `observers` + `others`, every node up, P2P-connected to
+ * every other and running the group at `height` unless `tweak` or `isolated` says otherwise.
+ */
+function oneGroup(o: {
+  consensus?: "pbft" | "raft" | "rpbft";
+  sealers: string[];
+  observers?: string[];
+  others?: string[];
+  height?: number;
+  declared: { sealers: string[]; observers?: string[]; free?: string[] };
+  isolated?: string[];
+  tweak?: Record<string, Partial<NodeFacts>>;
+}): MembershipInput {
+  const height = o.height ?? 100;
+  const members = [...o.sealers, ...(o.observers ?? [])];
+  const names = [...members, ...(o.others ?? [])];
+  const isolated = new Set(o.isolated ?? []);
+  const nodes: Record<string, NodeFacts> = {};
+  for (const name of names) {
+    const peers = isolated.has(name) ? [] : names.filter((n) => n !== name && !isolated.has(n));
+    nodes[name] = { status: "up", peers, groups: members.includes(name) ? { 1: height } : {}, ...o.tweak?.[name] };
+  }
+  const genesis = { consensus: o.consensus ?? "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: false } as const;
+  const { declared } = o;
+  return {
+    declared: [{ id: 1, sealers: declared.sealers, observers: declared.observers ?? [], free: declared.free ?? [], timestamp: TIMESTAMP, genesis }],
+    chain: { 1: { sealers: o.sealers, observers: o.observers ?? [], height } },
+    nodes,
+  };
+}
+
+describe("membership planner: a sealer counts as live only when it runs the group, is synced and is connected", () => {
+  const N4 = ["n0", "n1", "n2", "n3"];
+
+  it("refuses removing s0 and s1 of 7 PBFT sealers when s5 and s6 answer RPC but have no peers", () => {
+    const sealers = ["s0", "s1", "s2", "s3", "s4", "s5", "s6"];
+    const message = refused(oneGroup({ sealers, declared: { sealers: sealers.slice(2), free: ["s0", "s1"] }, isolated: ["s5", "s6"] }));
+    expect(message).toBe(
+      "group 1 (pbft): removing sealer s0 leaves 4 live sealers of 6 (s5, s6 have no P2P connection to the other sealers); " +
+        "pbft needs n = 6, f = floor((6 - 1) / 3) = 1, quorum n - f = 5; bring s5, s6 back first",
+    );
+  });
+
+  it("refuses removing n0 of 4 PBFT sealers when n3 has no peers", () => {
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: ["n1", "n2", "n3"] }, isolated: ["n3"] }))).toBe(
+      "group 1 (pbft): removing sealer n0 leaves 2 live sealers of 3 (n3 has no P2P connection to the other sealers); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring n3 back first",
+    );
+  });
+
+  it("refuses removing n0 when n3 is at block 1000 and the group at 6000", () => {
+    const input = oneGroup({ sealers: N4, height: 6000, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: { 1: 1000 } } } });
+    expect(refused(input)).toBe(
+      "group 1 (pbft): removing sealer n0 leaves 2 live sealers of 3 (n3 is at block 1000, 5000 behind the group's 6000, more than 10); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring n3 back first",
+    );
+  });
+
+  it("refuses removing n0 when n3 does not run the group", () => {
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: {} } } }))).toBe(
+      "group 1 (pbft): removing sealer n0 leaves 2 live sealers of 3 (n3 does not run group 1); " +
+        "pbft needs n = 3, f = floor((3 - 1) / 3) = 0, quorum n - f = 3; bring n3 back first",
+    );
+  });
+
+  it("refuses removing n0 when n3 runs the group but is no member in its own view", () => {
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: { 1: null } } } }))).toMatch(
+      /^group 1 \(pbft\): removing sealer n0 leaves 2 live sealers of 3 \(n3 runs group 1 but does not see itself as a member\); /,
+    );
+  });
+
+  it("counts the largest set of sealers connected to each other: two halves of 4 that see only each other leave 2 of 4", () => {
+    const tweak = { n0: { peers: ["n1"] }, n1: { peers: ["n0"] }, n2: { peers: ["n3"] }, n3: { peers: ["n2"] } };
+    expect(refused(oneGroup({ sealers: N4, declared: { sealers: N4, observers: ["o0"] }, others: ["o0"], tweak }))).toBe(
+      "group 1 (pbft): no membership transaction can commit now: 2 live sealers of 4 (n2 is not connected to sealer(s) n0, n1; n3 is not connected to sealer(s) n0, n1); " +
+        "pbft needs n = 4, f = floor((4 - 1) / 3) = 1, quorum n - f = 3; bring n2, n3 back first",
+    );
+  });
+
+  it("accepts removing n0 when n3 lags by exactly the threshold and is connected", () => {
+    const steps = accepted(oneGroup({ sealers: N4, height: 6000, declared: { sealers: ["n1", "n2", "n3"] }, tweak: { n3: { groups: { 1: 5990 } } } }));
+    expect(lines(steps)).toEqual(["1 removeNode n0 via n1", "1 stopGroup n0"]);
+  });
+});
+
+describe("membership planner: transactions go through, and confirmations wait on, live members only", () => {
+  const N4 = ["n0", "n1", "n2", "n3"];
+  const addObserver = (tweak: Record<string, Partial<NodeFacts>>, isolated: string[] = []) =>
+    accepted(oneGroup({ sealers: N4, others: ["o4"], declared: { sealers: N4, observers: ["o4"] }, tweak: { o4: { groups: { 1: null } }, ...tweak }, isolated }));
+
+  it("does not send through, nor wait on, a sealer that is down", () => {
+    const [step] = addObserver({ n0: { status: "down", peers: [], groups: {} } });
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("does not send through, nor wait on, a sealer more than the threshold behind (a real node refuses transactions 20 blocks behind)", () => {
+    const [step] = addObserver({ n0: { groups: { 1: 50 } } });
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("does not send through, nor wait on, a sealer without P2P connections", () => {
+    const [step] = addObserver({}, ["n0"]);
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("does not wait on the node being added before it has synced", () => {
+    const [step] = addObserver({});
+    expect(step).toMatchObject({ kind: "addObserver", node: "o4", via: "n0", confirmOn: ["n0", "n1", "n2", "n3"] });
+  });
+
+  it("does not wait on observers that are down, behind or no member in their own view, nor on the node removed", () => {
+    const input = oneGroup({
+      sealers: [...N4, "n4"],
+      observers: ["o5", "o6", "o7", "o8"],
+      declared: { sealers: N4, observers: ["o5", "o6", "o7", "o8"] },
+      tweak: { o5: { status: "down", peers: [], groups: {} }, o6: { groups: { 1: 20 } }, o7: { groups: { 1: null } } },
+    });
+    const steps = accepted(input);
+    expect(lines(steps)).toEqual(["1 removeNode n4 via n0", "1 stopGroup n4"]);
+    expect(steps[0]).toMatchObject({ confirmOn: ["n0", "n1", "n2", "n3", "o8"] });
+  });
+
+  it("sends an observer's removal through a live sealer and does not wait for the removed observer to see it", () => {
+    const steps = accepted(oneGroup({ sealers: N4, observers: ["o4"], declared: { sealers: N4 }, tweak: { n0: { status: "down", peers: [], groups: {} } } }));
+    expect(steps[0]).toMatchObject({ kind: "removeNode", node: "o4", via: "n1", confirmOn: ["n1", "n2", "n3"] });
+  });
+
+  it("refuses any change while the only sealer is more than the threshold behind an observer", () => {
+    const input = oneGroup({ consensus: "raft", sealers: ["n0"], observers: ["o1"], declared: { sealers: ["n0"] }, tweak: { n0: { groups: { 1: 50 } } } });
+    expect(refused(input)).toMatch(/^group 1 \(raft\): no membership transaction can commit now: 0 live sealers of 1 \(n0 is at block 50, 50 behind the group's 100, more than 10\)/);
+  });
+});
+
+describe("membership planner: a member that joins the group again is synced before it counts", () => {
+  const N4 = ["n0", "n1", "n2", "n3"];
+
+  it("starts the group on a sealer that does not run it and waits for it to sync before the next step", () => {
+    const steps = accepted(oneGroup({ sealers: N4, others: ["o4"], declared: { sealers: N4, observers: ["o4"] }, tweak: { n0: { groups: {} } } }));
+    expect(lines(steps)).toEqual(["1 joinGroup n0", "1 waitSynced n0", "1 joinGroup o4", "1 addObserver o4 via n1"]);
+    expect(steps[1]).toMatchObject({ sealers: ["n1", "n2", "n3"] });
+    // Synced, n0 reports the change like every other member.
+    expect(steps[3]).toMatchObject({ confirmOn: ["n0", "n1", "n2", "n3"] });
   });
 });
