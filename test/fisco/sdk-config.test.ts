@@ -74,6 +74,18 @@ describe("sdk/config.toml (Java SDK 2.x, console 2.x)", () => {
     }
   });
 
+  it("names the files as Java SDK 2.x and console 2.x expect them under certPath (their defaults)", () => {
+    expect(configOf(model, "agencyA").cryptoMaterial).toEqual({ certPath: "conf", caCert: "conf/ca.crt", sslCert: "conf/sdk.crt", sslKey: "conf/sdk.key" });
+    expect(configOf(gmChannel, "agencyA").cryptoMaterial).toEqual({
+      certPath: "conf",
+      caCert: "conf/gm/gmca.crt",
+      sslCert: "conf/gm/gmsdk.crt",
+      sslKey: "conf/gm/gmsdk.key",
+      enSslCert: "conf/gm/gmensdk.crt",
+      enSslKey: "conf/gm/gmensdk.key",
+    });
+  });
+
   it("[network] peers are the agency's own nodes' channel endpoints", () => {
     expect(configOf(model, "agencyA").network).toEqual({ peers: ["127.0.0.1:20200", "127.0.0.1:20201", "127.0.0.1:20202"] });
     expect(configOf(model, "agencyB").network).toEqual({ peers: ["127.0.0.1:20203"] });

