@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChainPki } from "../infra/crypto/types";
+import { DIAGRAM_FILE, DIAGRAM_FORMATS, renderDiagram } from "../infra/diagram";
 import { KeyPair } from "../infra/providers/key-pair";
 import { Membership } from "../infra/providers/membership";
 import type { DeclaredRole, EndpointDescriptor } from "../infra/providers/membership-provider";
 import { PackageFile } from "../infra/providers/package-file";
+import { TextFile } from "../infra/providers/text-file";
 import { nodePackageBase64 } from "../infra/remote";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
@@ -131,6 +133,11 @@ export class Consortium extends pulumi.ComponentResource {
         { parent: this.agencies[agency.name] },
       );
       agencySummaries[agency.name] = summary;
+    }
+    // The consortium's picture beside the packages (drawn from the topology alone: no keys in it).
+    for (const format of DIAGRAM_FORMATS) {
+      const file = { path: `${args.outputDir}/${DIAGRAM_FILE[format]}`, content: renderDiagram(model, format) };
+      new TextFile(`${name}-diagram-${format}`, file, { parent: this });
     }
 
     if (model.chain.install) {

@@ -1,5 +1,6 @@
 import { loadTopologyFile } from "../topology/load";
 import { parseCliArgs, usage, UsageError } from "./args";
+import { diagramUsage, runDiagram } from "./diagram-command";
 import { installNote } from "./install-note";
 import { runRender } from "./render-command";
 
@@ -7,10 +8,14 @@ import { runRender } from "./render-command";
 export async function main(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
+    if (argv[0] === "diagram") {
+      process.stdout.write(runDiagram(argv.slice(1)));
+      return 0;
+    }
     const args = parseCliArgs(argv);
     switch (args.command) {
       case "help":
-        process.stdout.write(usage);
+        process.stdout.write(usage + diagramUsage);
         return 0;
       case "validate": {
         const model = loadTopologyFile(args.topology);
@@ -28,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      log(`error: ${e.message}\n\n${usage}`);
+      log(`error: ${e.message}\n\n${usage}${diagramUsage}`);
       return 2;
     }
     // Topology, CA and output-folder errors already name the field, the value and the fix.

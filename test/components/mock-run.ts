@@ -13,12 +13,14 @@ import { certificateProvider } from "../../infra/providers/certificate-provider"
 import { groupGenesisProvider } from "../../infra/providers/group-genesis-provider";
 import { keyPairProvider } from "../../infra/providers/key-pair-provider";
 import { packageFileProvider } from "../../infra/providers/package-file-provider";
+import { textFileProvider } from "../../infra/providers/text-file-provider";
 
 export const PROVIDERS: Record<string, pulumi.dynamic.ResourceProvider> = {
   "pulumi-nodejs:dynamic/bcos:KeyPair": keyPairProvider,
   "pulumi-nodejs:dynamic/bcos:Certificate": certificateProvider,
   "pulumi-nodejs:dynamic/bcos:GroupGenesis": groupGenesisProvider,
   "pulumi-nodejs:dynamic/bcos:PackageFile": packageFileProvider,
+  "pulumi-nodejs:dynamic/bcos:TextFile": textFileProvider,
 };
 
 type Wire = Record<string, unknown>;

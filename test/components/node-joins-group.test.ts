@@ -102,10 +102,12 @@ describe("node5 joins group 2", () => {
     }
   });
 
-  it("leaves agencyD's sdk/ as it was and adds node5's folder", () => {
+  it("leaves agencyD's sdk/ certificates as they were, adds node5's folder and an SDK config that reaches node5", () => {
     const old = agencyPackageFiles(before, pki, "agencyD", frozen);
     const now = agencyPackageFiles(after, joinedPki, "agencyD", frozen);
-    expect(now.filter((f) => !f.path.startsWith("agencyD/node5/"))).toEqual(old);
+    const config = "agencyD/sdk/config.toml";
+    expect(now.filter((f) => !f.path.startsWith("agencyD/node5/") && f.path !== config)).toEqual(old);
     expect(now.some((f) => f.path === "agencyD/node5/config.ini")).toBe(true);
+    expect(now.find((f) => f.path === config)?.content).toContain('"127.0.0.1:20205", # node5: group 2 sealer');
   });
 });

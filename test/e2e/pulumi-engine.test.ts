@@ -438,6 +438,9 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
 
     firstOutputs = await checkOutputs("stack output (initial)", topology);
     expect(Object.keys(packageFiles())).toHaveLength(8);
+    // The consortium's picture beside the packages.
+    expect(readFileSync(join(outDir, "topology.mmd"), "utf8")).toContain("  n_node3 ==>|sealer| g_2\n");
+    expect(readFileSync(join(outDir, "topology.svg"), "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 
   it("a second preview --expect-no-changes succeeds", async () => {
@@ -475,9 +478,12 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     expect(node4Urns.length).toBeGreaterThan(1);
     const expectedCreates = node4Urns.map((u) => u.replace(/::node4$/, "::node5").replace(/::node4-/, "::node5-")).sort();
     // Every agency's config.ini [p2p] lists every node of the chain, so every agency's package
-    // changes; the SDK bundles do not (they hold no node list).
-    const expectedUpdates = deployed.filter((u) => shortType(urnParts(u).type) === "PackageFile" && urnParts(u).name.endsWith("-package")).sort();
-    expect(expectedUpdates).toHaveLength(4);
+    // changes; of the SDK bundles only agencyD's (its sdk/config.toml now reaches node5); and the diagram.
+    const changedByNode5 = (u: string) =>
+      shortType(urnParts(u).type) === "TextFile" ||
+      (shortType(urnParts(u).type) === "PackageFile" && (urnParts(u).name.endsWith("-package") || urnParts(u).name === "agencyD-sdk-bundle"));
+    const expectedUpdates = deployed.filter(changedByNode5).sort();
+    expect(expectedUpdates).toHaveLength(7);
 
     topology.agencies.agencyD = { nodes: { node5: { host: "local", p2pPort: 30305, channelPort: 20205, rpcPort: 8550 } } };
     topology.groups["2"].sealers = [...topology.groups["2"].sealers, "node5"];
@@ -505,7 +511,7 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     // (--json lists unchanged resources only in the summary.)
     expect(Object.keys(byOp).filter((op) => op !== "same").sort()).toEqual(["create", "update"]);
     expect(byOp.create).toEqual(expectedCreates);
-    expect(byOp.update, "updates: exactly the agencies' packages (the SDK bundles do not change)").toEqual(expectedUpdates);
+    expect(byOp.update, "updates: exactly the agencies' packages, agencyD's SDK bundle and the diagram").toEqual(expectedUpdates);
     expect(p.changeSummary).toEqual({ create: expectedCreates.length, update: expectedUpdates.length, same: deployed.length - expectedUpdates.length });
   });
 
@@ -519,7 +525,9 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     expect(summary.result).toBe("succeeded");
     const applied = appliedByOp(events);
     expect(applied.create?.every((u) => belongsToNode(u, "node5"))).toBe(true);
-    expect(applied.update?.map((u) => urnParts(u).name).sort()).toEqual(["agencyA-package", "agencyB-package", "agencyC-package", "agencyD-package"]);
+    expect(applied.update?.map((u) => urnParts(u).name).sort()).toEqual([
+      "agencyA-package", "agencyB-package", "agencyC-package", "agencyD-package", "agencyD-sdk-bundle", "consortium-diagram-mermaid", "consortium-diagram-svg",
+    ]);
     expect(Object.keys(applied).filter((op) => !["same", "create", "update"].includes(op))).toEqual([]);
 
     const outputs = await checkOutputs("stack output (after node5)", topology);
@@ -527,10 +535,10 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     for (const [name, n] of Object.entries(firstOutputs.nodes)) expect(outputs.nodes[name].id, `${name} keeps its node ID`).toBe(n.id);
     expect(outputs.groups["2"].sealers).toEqual(["node3", "node4", "node5"]);
 
-    // Bytes on disk: the four packages changed, the SDK bundles did not.
+    // Bytes on disk: the four packages and agencyD's SDK bundle changed, the other SDK bundles did not.
     const after = packageFiles();
     const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
-    expect(changed).toEqual(["agencyA.tar.gz", "agencyB.tar.gz", "agencyC.tar.gz", "agencyD.tar.gz"]);
+    expect(changed).toEqual(["agencyA.tar.gz", "agencyB.tar.gz", "agencyC.tar.gz", "agencyD-sdk.tar.gz", "agencyD.tar.gz"]);
     // The peers now list node5; the frozen genesis is shipped unchanged, to node5 too.
     expect(await tarRead(outputs.agencies.agencyA.package, "agencyA/node0/config.ini")).toContain("127.0.0.1:30305");
     expect(await tarRead(outputs.agencies.agencyC.package, "agencyC/node4/conf/group.2.genesis")).toBe(genesisBefore);

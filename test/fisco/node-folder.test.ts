@@ -145,6 +145,7 @@ describe("renderSdkFolder", () => {
       ["sdk/ca.crt", 0o644], ["sdk/sdk.crt", 0o644], ["sdk/sdk.key", 0o600],
       ["sdk/gm/gmca.crt", 0o644], ["sdk/gm/gmsdk.crt", 0o644], ["sdk/gm/gmsdk.key", 0o600],
       ["sdk/gm/gmensdk.crt", 0o644], ["sdk/gm/gmensdk.key", 0o600], ["sdk/gm/gmsdk.publickey", 0o644],
+      ["sdk/config.toml", 0o644],
     ]);
     expect(content(files, "sdk/ca.crt")).toBe(agency.channelCa.certPem);
     expect(content(files, "sdk/gm/gmsdk.crt")).toBe(agency.sdk.gmSign!.certPem + agency.gm!.certPem + pki.authority.gm!.certPem);
@@ -154,7 +155,7 @@ describe("renderSdkFolder", () => {
 
   it("has only the RSA set without GM", () => {
     const model = sampleModel(false);
-    expect(renderSdkFolder(model, fakePki(model), "agency").map((f) => f.path)).toEqual(["sdk/ca.crt", "sdk/sdk.crt", "sdk/sdk.key"]);
+    expect(renderSdkFolder(model, fakePki(model), "agency").map((f) => f.path)).toEqual(["sdk/ca.crt", "sdk/sdk.crt", "sdk/sdk.key", "sdk/config.toml"]);
     expect(() => renderSdkFolder(model, fakePki(model), "nobody")).toThrow(/agency nobody is not in the model/);
   });
 });
