@@ -1,15 +1,18 @@
 import { loadTopologyFile } from "../topology/load";
 import { parseCliArgs, usage, UsageError } from "./args";
+import { importUsage, runImportCommand } from "./import-command";
 import { runRender } from "./render-command";
 
 /** Entry point of `bcos-pulumi`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
+    // `import` parses its own arguments (infra/cli/import-command.ts).
+    if (argv[0] === "import") return runImportCommand(argv.slice(1), log);
     const args = parseCliArgs(argv);
     switch (args.command) {
       case "help":
-        process.stdout.write(usage);
+        process.stdout.write(usage + importUsage);
         return 0;
       case "validate": {
         const model = loadTopologyFile(args.topology);
