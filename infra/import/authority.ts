@@ -133,7 +133,12 @@ function checkNode(node: NodeFolder, roots: Partial<Record<RootKind, CertInfo>>,
     }
     const top = result.path[result.path.length - 1];
     if (top.fingerprint !== root.fingerprint) {
-      problems.push({ file: shown(credential.certFile), problem: `chains to ${top.subject} from ${top.file}, not to the chain CA ${root.file}`, fix: CHAIN_FIX });
+      const sha = (c: CertInfo) => `SHA-256 ${c.fingerprint.slice(0, 16)}…`;
+      problems.push({
+        file: shown(credential.certFile),
+        problem: `chains to another root (${top.subject}, ${sha(top)}, from ${top.file}), not to the chain CA ${root.file} (${sha(root)})`,
+        fix: CHAIN_FIX,
+      });
       continue;
     }
     // The agency is the certificate just below the root; build_chain -N signs nodes with the root itself.

@@ -5,6 +5,7 @@
  */
 import * as path from "node:path";
 import { nameProblem } from "../topology/formats";
+import { safeName } from "./names";
 import { type ChainAuthority, resolveAuthority } from "./authority";
 import { signedBy } from "./certificates";
 import { scanCertDirs } from "./cert-sources";
@@ -118,9 +119,10 @@ export function readChain(options: ReadChainOptions): ChainImport {
     ...duplicateNodeIds(nodes),
     ...inconsistentChainSettings(nodes),
     ...genesisDifferences(nodes),
-    // A folder that failed to load leaves its node ID unknown; the check would only add noise.
+    // A folder that failed to load leaves its node ID and address unknown; these checks would
+    // only add noise until it is repaired.
     ...(readFailed ? [] : unknownSealers(nodes)),
-    ...(options.allowForeignPeers ? [] : foreignPeerProblems(peers)),
+    ...(readFailed || options.allowForeignPeers ? [] : foreignPeerProblems(peers)),
   );
   const resolved = resolveAuthority(nodes, sources);
   problems.push(...resolved.problems);
@@ -139,7 +141,8 @@ export function readChain(options: ReadChainOptions): ChainImport {
     if (read.sdk.credentials.length === 0) continue;
     const agency = sdkAgency(read.sdk, authority);
     if (agency === undefined) warnings.push(`${location.label}: SDK set skipped (not issued by any imported agency)`);
-    else sdks.push({ sdk: read.sdk, agency, host: topology.hostNames.get(location.hostAddress) ?? location.hostAddress });
+    // build_chain puts sdk/ next to the host's node folders, so the host is known.
+    else sdks.push({ sdk: read.sdk, agency, host: topology.hostNames.get(location.hostAddress) ?? safeName("host", location.hostAddress) });
   }
   return { layout: folders.layout, from, nodes, authority, sdks, topology, foreignPeers: options.allowForeignPeers ? peers : [], warnings };
 }

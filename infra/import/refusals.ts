@@ -31,16 +31,14 @@ const CHAIN_SETTINGS: { name: string; read: (n: NodeFolder) => string }[] = [
 
 /** Settings a topology holds once for the whole chain must agree on every node. */
 export function inconsistentChainSettings(nodes: readonly NodeFolder[]): ImportProblem[] {
+  const [first] = nodes;
   return CHAIN_SETTINGS.flatMap(({ name, read }) => {
-    const values = new Map<string, string[]>();
-    for (const node of nodes) values.set(read(node), [...(values.get(read(node)) ?? []), `${node.label}/config.ini`]);
-    if (values.size < 2) return [];
-    const [first] = nodes;
-    const odd = nodes.filter((n) => read(n) !== read(first)).map((n) => `${n.label}/config.ini`);
+    const odd = nodes.filter((n) => read(n) !== read(first));
+    if (odd.length === 0) return [];
     return [
       {
-        file: odd.join(", "),
-        problem: `${name} differs between nodes (${[...values.keys()].join(" vs ")}; ${first.label}/config.ini has ${read(first)})`,
+        file: odd.map((n) => `${n.label}/config.ini`).join(", "),
+        problem: `${name} is ${[...new Set(odd.map(read))].join(" / ")} here but ${read(first)} in ${first.label}/config.ini`,
         fix: `make ${name} the same on every node of the chain, or import the chains separately`,
       },
     ];

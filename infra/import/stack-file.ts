@@ -11,6 +11,7 @@ import type { TopologySpec } from "../topology/types";
 import type { ImportProblem } from "./import-error";
 import type { ImportedKeys, ImportRecord, PublicFile } from "./import-record";
 import type { PassphraseCrypter } from "./pulumi-secrets";
+import { toStackYaml } from "./stack-yaml";
 
 export interface StackTarget {
   stack: string;
@@ -57,13 +58,6 @@ function encryptLeaves(value: unknown, crypter: PassphraseCrypter): unknown {
   );
 }
 
-/** js-yaml refuses undefined; absent optional fields are simply left out. */
-function defined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(defined);
-  if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, defined(v)]));
-}
-
 export interface StackContent {
   topology: TopologySpec;
   record: ImportRecord;
@@ -81,12 +75,12 @@ export function renderStackFile(target: StackTarget, content: StackContent): str
   const document = {
     encryptionsalt: content.crypter.encryptionSalt,
     config: {
-      "bcos:topology": defined(content.topology),
-      "bcos:imported": defined(content.record),
+      "bcos:topology": content.topology,
+      "bcos:imported": content.record,
       "bcos:importedKeys": encryptLeaves(content.keys, content.crypter),
     },
   };
-  return `${header.join("\n")}\n${yaml.dump(document, { lineWidth: -1, noRefs: true })}`;
+  return `${header.join("\n")}\n${toStackYaml(document)}`;
 }
 
 export function writeStack(target: StackTarget, stackText: string, files: readonly PublicFile[]): void {

@@ -123,13 +123,16 @@ const KEY_FILES: Record<string, string> = {
 function privateKeyMaterial(dir: string): { needles: string[]; files: number } {
   const needles = new Set<string>();
   let files = 0;
-  const add = (secret: Buffer) => {
+  const add = (secret: Buffer, der: Buffer) => {
     needles.add(secret.toString("hex"));
-    for (let k = 0; k < 3; k++) {
+    const encodings = [0, 1, 2].map((k) => {
       const b64 = Buffer.concat([Buffer.alloc(k), secret]).toString("base64");
       // Only the characters that depend on nothing but the secret's own bytes.
-      needles.add(b64.slice(k === 0 ? 0 : 4, Math.floor((k + secret.length) / 3) * 4));
-    }
+      return b64.slice(k === 0 ? 0 : 4, Math.floor((k + secret.length) / 3) * 4);
+    });
+    encodings.forEach((e) => needles.add(e));
+    // The search must at least find the key in its own file, or it proves nothing.
+    if (!encodings.some((e) => der.toString("base64").includes(e))) throw new Error("key material search does not find a key in its own file");
   };
   for (const file of filesUnder(dir)) {
     const text = readFileSync(file, "utf8");
@@ -139,10 +142,10 @@ function privateKeyMaterial(dir: string): { needles: string[]; files: number } {
     for (const block of blocks) {
       const p8 = decodePkcs8(block.der);
       if (p8.curveOid) {
-        add(decodeSec1(p8.innerKey).scalar);
+        add(decodeSec1(p8.innerKey).scalar, block.der);
       } else {
         const jwk = createPrivateKey({ key: block.der, format: "der", type: "pkcs8" }).export({ format: "jwk" });
-        for (const part of [jwk.d, jwk.p, jwk.q]) add(Buffer.from(part!, "base64url"));
+        for (const part of [jwk.d, jwk.p, jwk.q]) add(Buffer.from(part!, "base64url"), block.der);
       }
     }
   }
