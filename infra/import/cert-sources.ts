@@ -1,6 +1,6 @@
 /**
  * The CA material besides the node folders: --cert-dir, build_chain's cert/ and gmcert/, the
- * generator's meta/. Every `.crt` and `.key` file is read (three levels deep, node folders
+ * generator's meta/. Every `.crt` and `.key` file is read (four levels deep, node folders
  * skipped); which certificate is which is decided later by content, not by file name, since the
  * tools and operators name these folders differently.
  */
@@ -25,7 +25,8 @@ export interface CertSources {
   warnings: string[];
 }
 
-const MAX_DEPTH = 3;
+// Deep enough for build_chain's cert/<agency>/channel/ under its output folder.
+const MAX_DEPTH = 4;
 
 export function scanCertDirs(dirs: readonly string[], show: (file: string) => string): CertSources {
   const found: CertSources = { certs: [], keys: [], warnings: [] };

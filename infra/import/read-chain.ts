@@ -19,6 +19,7 @@ import {
   foreignPeerProblems,
   foreignPeers,
   genesisDifferences,
+  genesisLayoutDifferences,
   inconsistentChainSettings,
   unknownSealers,
 } from "./refusals";
@@ -133,7 +134,7 @@ export function readChain(options: ReadChainOptions): ChainImport {
   refuseIfAny(derived.problems);
   const topology = derived.topology!;
 
-  const warnings = [...sources.warnings];
+  const warnings = [...sources.warnings, ...genesisLayoutDifferences(nodes)];
   const sdks: ImportedSdk[] = [];
   for (const location of folders.sdks) {
     const read = readSdkFolder(location);

@@ -75,6 +75,14 @@ export function genesisDifferences(nodes: readonly NodeFolder[]): ImportProblem[
   return problems;
 }
 
+/** Members whose genesis files describe the same block 0 in different bytes (comments, layout). */
+export function genesisLayoutDifferences(nodes: readonly NodeFolder[]): string[] {
+  return groupIds(nodes).flatMap((id) => {
+    const texts = new Set(nodes.flatMap((n) => n.groups.filter((g) => g.id === id).map((g) => g.genesisText)));
+    return texts.size > 1 ? [`group ${id}: the members' genesis files differ only in layout or comments; each node keeps its own bytes`] : [];
+  });
+}
+
 /** Every genesis sealer must be an imported node: a topology names its sealers. */
 export function unknownSealers(nodes: readonly NodeFolder[]): ImportProblem[] {
   const known = new Set(nodes.map((n) => n.nodeId));

@@ -137,6 +137,35 @@ describe("import refusals", () => {
     expect(lineFor(refused(pkg.dir), "node_127.0.0.1_30301/conf/node.key")).toContain("is missing");
   });
 
+  it("a key that does not belong to its certificate (keys swapped between folders)", () => {
+    const copy = ws.copy(gm);
+    const a = path.join(copy.dir, "127.0.0.1", "node0", "conf", "gmnode.key");
+    const b = path.join(copy.dir, "127.0.0.2", "node1", "conf", "gmnode.key");
+    const keyA = readFileSync(a);
+    copyFileSync(b, a);
+    writeFileSync(b, keyA);
+    const message = refused(copy.dir);
+    expect(lineFor(message, "127.0.0.1/node0/conf/gmnode.key")).toContain("does not belong to conf/gmnode.crt (its public key differs from the certificate's)");
+    expect(lineFor(message, "127.0.0.2/node1/conf/gmnode.key")).toContain("put back the key and certificate that were issued together");
+  });
+
+  it("nodes that disagree on a chain-wide setting ([chain] id)", () => {
+    const copy = ws.copy(std);
+    const config = path.join(copy.dir, "127.0.0.1", "node3", "config.ini");
+    writeFileSync(config, readFileSync(config, "utf8").replace("    id=7\n", "    id=8\n"));
+    expect(lineFor(refused(copy.dir), "127.0.0.1/node3/config.ini")).toContain("[chain] id is 8 here but 7 in 127.0.0.1/node0/config.ini");
+  });
+
+  it("genesis files that differ only in comments are not refused; each node keeps its bytes", () => {
+    const copy = ws.copy(std);
+    const file = path.join(copy.dir, "127.0.0.1", "node2", "conf", "group.1.genesis");
+    writeFileSync(file, `; copied by hand\n${readFileSync(file, "utf8")}`);
+    const project = ws.project();
+    const summary = importChain(options(copy.dir, project));
+    expect(summary.chain.warnings).toContain("group 1: the members' genesis files differ only in layout or comments; each node keeps its own bytes");
+    expect(readFileSync(path.join(project, "stacks", "imported", "adopted", "nodes", "node2", "conf", "group.1.genesis"))).toEqual(readFileSync(file));
+  });
+
   it("a peer that is no imported node: refused, then imported with --allow-foreign-peers", () => {
     const copy = ws.copy(std);
     const config = path.join(copy.dir, "127.0.0.1", "node0", "config.ini");
