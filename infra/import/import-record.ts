@@ -9,9 +9,9 @@
  *    Pulumi hands the whole config to the program in one environment variable, which Linux caps
  *    at 128 KiB.
  */
-import { derToPem } from "../crypto/pem";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { derToPem } from "../crypto/pem";
 import type { CaMaterial } from "./authority";
 import type { Layout } from "./layout";
 import type { CredentialRole } from "./node-folder-reader";
