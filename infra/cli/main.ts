@@ -1,6 +1,7 @@
 import { loadTopologyFile } from "../topology/load";
 import { parseCliArgs, usage, UsageError } from "./args";
 import { diagramUsage, runDiagram } from "./diagram-command";
+import { importUsage, runImportCommand } from "./import-command";
 import { installNote } from "./install-note";
 import { runRender } from "./render-command";
 
@@ -12,10 +13,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(runDiagram(argv.slice(1)));
       return 0;
     }
+    // `import` parses its own arguments (infra/cli/import-command.ts).
+    if (argv[0] === "import") return runImportCommand(argv.slice(1), log);
     const args = parseCliArgs(argv);
     switch (args.command) {
       case "help":
-        process.stdout.write(usage + diagramUsage);
+        process.stdout.write(usage + diagramUsage + importUsage);
         return 0;
       case "validate": {
         const model = loadTopologyFile(args.topology);
@@ -33,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      log(`error: ${e.message}\n\n${usage}${diagramUsage}`);
+      log(`error: ${e.message}\n\n${usage}${diagramUsage}${importUsage}`);
       return 2;
     }
     // Topology, CA and output-folder errors already name the field, the value and the fix.

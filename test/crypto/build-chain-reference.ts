@@ -4,7 +4,8 @@
  */
 import { DISTID, Scratch } from "./openssl-harness";
 
-const CERT_CNF = `[ca]
+/** build_chain 2.11.1's cert.cnf (the parts OpenSSL uses). */
+export const CERT_CNF = `[ca]
 default_ca=default_ca
 [default_ca]
 default_days = 365
@@ -22,7 +23,8 @@ keyUsage = nonRepudiation, digitalSignature, keyEncipherment
 basicConstraints = CA:TRUE
 `;
 
-const GMCERT_CNF = `[ req ]
+/** build_chain 2.11.1's gmcert.cnf (the parts OpenSSL uses). */
+export const GMCERT_CNF = `[ req ]
 default_bits = 2048
 default_md = sm3
 distinguished_name = req_distinguished_name
