@@ -163,7 +163,8 @@ export class Consortium extends pulumi.ComponentResource {
             return this.hostedNodes.seen;
           },
         },
-        { parent: this },
+        // A component: nothing to undo; marked so that turning install off previews only [retain] deletions.
+        { parent: this, retainOnDelete: true },
       );
       // Kept in state only: nothing on hosts to undo, and turning install off must not read as a deletion.
       this.governanceKey = new KeyPair("governance-key", { algorithm: smCrypto ? "sm2" : "secp256k1" }, { parent: this, retainOnDelete: true });

@@ -135,8 +135,16 @@ export class NodeInstall extends pulumi.ComponentResource {
       );
     }
 
-    const order = args.recordPlacement(this).apply((seen) => rollingPredecessors(model, seen));
+    if (args.movedNodes !== undefined && !Array.isArray(args.movedNodes)) {
+      throw new Error(`bcos:movedNodes is ${JSON.stringify(args.movedNodes)}: it must be a list of node names (pulumi config set --path 'bcos:movedNodes[0]' node1)`);
+    }
     const moved = new Set(args.movedNodes ?? []);
+    for (const name of moved) {
+      if (typeof name !== "string" || !model.nodes.some((n) => n.name === name)) {
+        throw new Error(`bcos:movedNodes lists ${JSON.stringify(name)}, which is no node of the topology; list the names of nodes moved by hand, or remove the setting`);
+      }
+    }
+    const order = args.recordPlacement(this).apply((seen) => rollingPredecessors(model, seen));
     for (const node of model.nodes) {
       const host = hosts.get(node.host)!;
       const site = hostSite(host);
