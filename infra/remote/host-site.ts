@@ -5,6 +5,7 @@
  * moving a node there is a migration (see infra/providers/hosted-nodes-provider.ts).
  */
 import { isIPv6 } from "node:net";
+import { canonicalAddress } from "../topology/machines";
 import type { Host } from "../topology/types";
 
 export interface HostSite {
@@ -15,13 +16,6 @@ export interface HostSite {
   key: string;
   /** The key in a form a resource name can hold (no `::`), for per-site resource names. */
   label: string;
-}
-
-/** One spelling per address: lower case, IPv6 compressed (`fd00:0::5` and `FD00::5` are one machine). */
-export function canonicalAddress(address: string): string {
-  const lower = address.trim().toLowerCase();
-  if (!isIPv6(lower)) return lower;
-  return new URL(`http://[${lower}]/`).hostname.slice(1, -1);
 }
 
 /** The SSH machine of a host: `<address>:<port>`; `local` for this machine. */

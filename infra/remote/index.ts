@@ -1,7 +1,7 @@
 /** Host-side scripts (install, update, removal) and what they are fed; plain functions, no Pulumi. */
 export { BINARY_INSTALL_STDIN, binaryInstallCommand, type BinaryInstall, type BinaryOrigin } from "./binary-script";
 export { binaryRevision } from "./binary-revision";
-export { canonicalAddress, hostMachine, hostSite, type HostSite } from "./host-site";
+export { hostMachine, hostSite, type HostSite } from "./host-site";
 export { nodeInstallCommand, nodeInstallStdin, type NodeInstall } from "./node-script";
 export { nodePackageBase64 } from "./node-package";
 export { nodeRemovalScript, type NodeRemoval } from "./removal-script";
