@@ -107,6 +107,7 @@ describe("membership provider", () => {
           getClientVersion: { "FISCO-BCOS Version": "2.11.0 gm", "Chain Id": "1", "Supported Version": "2.11.0" },
           getNodeIDList: [id(i), ...[0, 1, 2].filter((j) => j !== i).map(id)],
           getGroupList: [],
+          queryGroupStatus: { code: "0x0", message: "", status: "INEXISTENT" },
         }),
       ),
     );
