@@ -220,8 +220,8 @@ export class Consortium extends pulumi.ComponentResource {
    * One Membership per group, applied after every node is installed (and so running the groups
    * its package declares): roles from the topology, node IDs from the Node components, each
    * node's RPC endpoint (directly on a local host, through SSH with the host's pinned key
-   * otherwise) and folder, and genesis parameters and timestamp from the group's frozen genesis
-   * for a group that does not exist on the chain yet.
+   * otherwise) and folder, and genesis parameters, timestamp and sealers from the group's frozen
+   * genesis for a group that does not exist on the chain yet.
    */
   private addMemberships(model: Model, install: NodeInstall, governanceKey: KeyPair): void {
     const config = new pulumi.Config("bcos");
@@ -257,7 +257,7 @@ export class Consortium extends pulumi.ComponentResource {
       const owner = this.groups[group.id];
       this.memberships[group.id] = new Membership(
         `group-${group.id}-membership`,
-        { groupId: group.id, roles, genesis: group.genesis, timestamp: owner.timestamp, nodeIds, endpoints, sshPrivateKeys, governanceKeyPem: governanceKey.privateKeyPem },
+        { groupId: group.id, roles, genesis: group.genesis, timestamp: owner.timestamp, genesisSealerIds: owner.sealerIds, nodeIds, endpoints, sshPrivateKeys, governanceKeyPem: governanceKey.privateKeyPem },
         // Dropping a Membership changes nothing on the chain: kept out of the preview's deletions.
         { parent: owner, dependsOn: installs, retainOnDelete: true },
       );
