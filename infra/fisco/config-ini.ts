@@ -12,6 +12,15 @@ export function p2pEndpoint(address: string, port: number): string {
   return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/**
+ * `crl.N=` / `cal.N=` lines; with no IDs, build_chain's commented-out placeholder. 2.11 reads every
+ * key starting with `crl.` / `cal.` and compares IDs case-insensitively.
+ */
+function idEntries(prefix: "crl" | "cal", ids: readonly string[] = []): string[] {
+  if (ids.length === 0) return [disabledEntry(`${prefix}.0`, "")];
+  return ids.map((id, i) => entry(`${prefix}.${i}`, id));
+}
+
 export function renderConfigIni(model: Model, nodeName: string): string {
   const node = modelNode(model, nodeName);
   const { smCrypto } = model.chain;
@@ -36,11 +45,11 @@ export function renderConfigIni(model: Model, nodeName: string): string {
     "",
     section("certificate_blacklist"),
     note("node IDs (128 hex) refused at the P2P handshake"),
-    disabledEntry("crl.0", ""),
+    ...idEntries("crl", model.chain.certificateBlacklist),
     "",
     section("certificate_whitelist"),
     note("once one node ID is listed, only listed nodes may connect"),
-    disabledEntry("cal.0", ""),
+    ...idEntries("cal", model.chain.certificateWhitelist),
     "",
     section("group"),
     entry("group_data_path", "data/"),

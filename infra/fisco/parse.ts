@@ -230,9 +230,10 @@ function parsePeer(value: string): PeerAddress | undefined {
   return port >= 1 && port <= 65535 ? { host: m[1], port } : undefined;
 }
 
-function validIds(r: IniReader, sectionName: string, prefix: string): string[] {
+/** 2.11 reads the pre-2.2 section name (`crl` / `cal`) when the current one is absent. */
+function validIds(r: IniReader, sectionName: string, legacyName: string, prefix: string): string[] {
   return r
-    .withPrefix(sectionName, prefix)
+    .withPrefix(r.doc.sections.has(sectionName) ? sectionName : legacyName, prefix)
     .map(([, { value }]) => value.toLowerCase())
     .filter(isNodeId);
 }
@@ -289,8 +290,8 @@ export function parseConfigIni(text: string, options: ParseConfigIniOptions = {}
       disableDynamicGroup: r.bool("rpc", "disable_dynamic_group", false),
     },
     p2p: { listenIp: r.string("p2p", "listen_ip", "0.0.0.0"), listenPort: r.port("p2p", "listen_port", 30300), peers },
-    blacklist: validIds(r, "certificate_blacklist", "crl."),
-    whitelist: validIds(r, "certificate_whitelist", "cal."),
+    blacklist: validIds(r, "certificate_blacklist", "crl", "crl."),
+    whitelist: validIds(r, "certificate_whitelist", "cal", "cal."),
     group: {
       dataPath: r.string("group", "group_data_path", "data/"),
       configPath: r.string("group", "group_config_path", "conf/"),

@@ -76,6 +76,10 @@ export interface ChainSpec {
   /** The node binary for the hosts: needed by the Pulumi program when install is true; render and validate never use it. */
   binary?: BinarySpec;
   deleteDataOnRemove?: boolean;
+  /** Node IDs every node refuses at the P2P handshake ([certificate_blacklist] crl.N). */
+  certificateBlacklist?: string[];
+  /** If non-empty, the only node IDs every node accepts ([certificate_whitelist] cal.N). */
+  certificateWhitelist?: string[];
 }
 
 export interface TopologySpec {
@@ -98,6 +102,10 @@ export interface Chain {
   install: boolean;
   binary?: BinarySpec;
   deleteDataOnRemove: boolean;
+  /** Lower-case node IDs, in topology order; absent when the topology lists none. */
+  certificateBlacklist?: string[];
+  /** Lower-case node IDs; absent (or empty): no whitelist, every certified peer is accepted. */
+  certificateWhitelist?: string[];
 }
 
 export type HostConnection =

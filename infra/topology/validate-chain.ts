@@ -2,6 +2,7 @@
 import { Checker, isGiven, keyPath } from "./checker";
 import { parseVersion, sha256Problem, urlProblem, versionAtLeast, Version } from "./formats";
 import { BinarySpec, Chain } from "./types";
+import { readNodeIdList } from "./validate-node-id-list";
 
 const DEFAULT: Version = [2, 11, 1];
 const DEFAULT_VERSION = DEFAULT.join(".");
@@ -9,7 +10,7 @@ const DEFAULT_VERSION = DEFAULT.join(".");
 /** channel_cert/ (RSA channel) and the SDK bundle we render exist since 2.9.0. */
 const MIN_VERSION: Version = [2, 9, 0];
 
-const CHAIN_KEYS = ["id", "smCrypto", "smCryptoChannel", "version", "certValidityDays", "install", "binary", "deleteDataOnRemove"];
+const CHAIN_KEYS = ["id", "smCrypto", "smCryptoChannel", "version", "certValidityDays", "install", "binary", "deleteDataOnRemove", "certificateBlacklist", "certificateWhitelist"];
 const BINARY_KEYS = ["path", "url", "sha256"];
 
 function readVersion(c: Checker, value: unknown, path: string): Version | undefined {
@@ -93,6 +94,18 @@ export function readChain(c: Checker, value: unknown, installs: boolean): { chai
   };
   const binary = isGiven(map.binary) ? readBinary(c, map.binary, at("binary")) : undefined;
   if (binary !== undefined) chain.binary = binary;
+  const blacklist = readNodeIdList(c, map.certificateBlacklist, at("certificateBlacklist"));
+  const whitelist = readNodeIdList(c, map.certificateWhitelist, at("certificateWhitelist"));
+  if (blacklist.length > 0) chain.certificateBlacklist = blacklist;
+  if (whitelist.length > 0) chain.certificateWhitelist = whitelist;
+  for (const id of blacklist.filter((id) => whitelist.includes(id))) {
+    c.report(
+      at("certificateWhitelist"),
+      id,
+      "lists a node ID that certificateBlacklist also lists (the blacklist wins, so the entry is misleading)",
+      "keep the ID in one of the two lists",
+    );
+  }
 
   if (chain.smCryptoChannel && !chain.smCrypto) {
     c.report(

@@ -88,3 +88,40 @@ describe("renderConfigIni", () => {
     expect(() => renderConfigIni(sampleModel(), "node9")).toThrow(/node node9 is not in the model/);
   });
 });
+
+describe("renderConfigIni: certificate black and white lists", () => {
+  const ID_A = "ab".repeat(64);
+  const ID_B = "0123456789abcdef".repeat(8);
+  const ID_C = "fe".repeat(64);
+
+  it("writes crl.N / cal.N in topology order on every node, in place of the placeholders", () => {
+    const model = sampleModel();
+    model.chain.certificateBlacklist = [ID_A, ID_B];
+    model.chain.certificateWhitelist = [ID_C];
+    for (const node of model.nodes) {
+      const text = renderConfigIni(model, node.name);
+      const c = iniPackageRecords(text);
+      expect(c.certificate_blacklist).toEqual({ "crl.0": ID_A, "crl.1": ID_B });
+      expect(c.certificate_whitelist).toEqual({ "cal.0": ID_C });
+      expect(text).not.toMatch(/;c[ar]l\.0=/);
+      expect(asRecords(text)).toEqual(c);
+    }
+  });
+
+  it("the rest of the file is unchanged by the lists", () => {
+    const model = sampleModel();
+    const plain = renderConfigIni(model, "node0").split("\n");
+    model.chain.certificateBlacklist = [ID_A];
+    const listed = renderConfigIni(model, "node0").split("\n");
+    expect(listed.filter((l) => !plain.includes(l))).toEqual([`    crl.0=${ID_A}`]);
+    expect(plain.filter((l) => !listed.includes(l))).toEqual(["    ;crl.0="]);
+  });
+
+  it("empty lists render the build_chain placeholders, byte for byte as without them", () => {
+    const model = sampleModel();
+    const without = renderConfigIni(model, "node1");
+    model.chain.certificateBlacklist = [];
+    model.chain.certificateWhitelist = [];
+    expect(renderConfigIni(model, "node1")).toBe(without);
+  });
+});

@@ -123,6 +123,21 @@ describe("parseConfigIni", () => {
     expect(c.blacklist).toEqual([SAMPLE_IDS[1]]);
   });
 
+  it("reads the legacy [crl] / [cal] sections only when the current names are absent, as 2.11 does", () => {
+    const legacy = parseConfigIni(`[crl]\ncrl.0=${SAMPLE_IDS[0]}\n[cal]\ncal.0=${SAMPLE_IDS[1]}\n`);
+    expect([legacy.blacklist, legacy.whitelist]).toEqual([[SAMPLE_IDS[0]], [SAMPLE_IDS[1]]]);
+    const both = parseConfigIni(`[crl]\ncrl.0=${SAMPLE_IDS[0]}\n[certificate_blacklist]\n;crl.0=\n`);
+    expect(both.blacklist).toEqual([]);
+  });
+
+  it("reads rendered topology lists back", () => {
+    const model = sampleModel();
+    model.chain.certificateBlacklist = [SAMPLE_IDS[0], SAMPLE_IDS[1]];
+    model.chain.certificateWhitelist = [SAMPLE_IDS[2]];
+    const c = parseConfigIni(renderConfigIni(model, "node0"));
+    expect([c.blacklist, c.whitelist]).toEqual([[SAMPLE_IDS[0], SAMPLE_IDS[1]], [SAMPLE_IDS[2]]]);
+  });
+
   const sample = readSample("config.ini");
   const lineOf = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
 

@@ -47,6 +47,8 @@ const SEMANTIC: Record<string, string> = {
   "observer also free": "uniqueness across two lists",
   "epochSealerNum above sealer count": "a number compared with a list's length",
   "groups without any node": "groups compared with the agencies section",
+  "whitelist entry repeated in another case": "node IDs are compared case-insensitively, uniqueItems is case-sensitive",
+  "node ID in both blacklist and whitelist": "uniqueness across two lists",
 };
 
 describe("schema files", () => {

@@ -84,9 +84,9 @@ async function runNode(configPath: string, build: BuildInfo): Promise<void> {
       rmSync(WHITELIST_SIGNAL, { force: true });
       try {
         const fresh = parseConfigIni(readFileSync(configPath, "utf8"), { source: configPath });
-        p2p.setAccessLists(fresh.blacklist, fresh.whitelist);
+        p2p.setWhitelist(fresh.whitelist);
       } catch (e) {
-        log.error("P2P", `reloading the certificate lists failed: ${(e as Error).message}`);
+        log.error("P2P", `reloading the certificate whitelist failed: ${(e as Error).message}`);
       }
     }
   }, 1000);

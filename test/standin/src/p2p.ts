@@ -105,9 +105,12 @@ export class P2pNetwork extends EventEmitter {
     if (link) link.socket.write(JSON.stringify(message) + "\n");
   }
 
-  /** Re-checks live links after the black/white lists changed. */
-  setAccessLists(blacklist: string[], whitelist: string[]): void {
-    Object.assign(this.options, { blacklist, whitelist });
+  /**
+   * A new whitelist (scripts/reload_whitelist.sh); live links outside it are dropped. The blacklist
+   * is only read at startup, as in 2.11 (it takes a restart).
+   */
+  setWhitelist(whitelist: string[]): void {
+    this.options.whitelist = whitelist;
     for (const link of this.established.values()) {
       const refusal = this.refusal(link.peer!.nodeId);
       if (refusal) this.drop(link, refusal);
