@@ -13,11 +13,14 @@ const config = new pulumi.Config("bcos");
 const model = topologyFromConfigValue(config.requireObject("topology"));
 const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
 
-// With chain.install: how long a (re)started node may take to answer JSON-RPC (default 60 s).
+// With chain.install: how long a (re)started node may take to be healthy (default 60 s).
 // Checked here, before anything is registered: a fraction would break the install script.
 const healthTimeoutSeconds = readHealthTimeoutSeconds(config.get("healthTimeoutSeconds"));
+// With chain.install: nodes the user moved to another host or deployDir by hand (see the refusal
+// of such a move in preview for the steps).
+const movedNodes = config.getObject<string[]>("movedNodes");
 
-const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds });
+const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, movedNodes });
 
 export const nodes = consortium.nodeSummaries;
 export const agencies = consortium.agencySummaries;

@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChainPki } from "../infra/crypto/types";
 import { DIAGRAM_FILE, DIAGRAM_FORMATS, renderDiagram } from "../infra/diagram";
+import { HostedNodes } from "../infra/providers/hosted-nodes";
+import type { PlacedNode } from "../infra/providers/hosted-nodes-provider";
 import { KeyPair } from "../infra/providers/key-pair";
 import { Membership } from "../infra/providers/membership";
 import type { DeclaredRole, EndpointDescriptor } from "../infra/providers/membership-provider";
+import { NodeRemoval } from "../infra/providers/node-removal";
 import { PackageFile } from "../infra/providers/package-file";
 import { TextFile } from "../infra/providers/text-file";
-import { nodePackageBase64 } from "../infra/remote";
+import { hostSite, nodePackageBase64 } from "../infra/remote";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
 import { Agency } from "./agency";
@@ -24,8 +27,10 @@ export interface ConsortiumArgs {
   outputDir: string;
   /** Re-issue certificates this many days before they expire; default 30. */
   renewBeforeDays?: number;
-  /** With chain.install: seconds a (re)started node may take to answer JSON-RPC; default 60. */
+  /** With chain.install: seconds a (re)started node may take to be healthy; default 60. */
   healthTimeoutSeconds?: number;
+  /** Stack config `bcos:movedNodes`: nodes moved to another host or deployDir by hand. */
+  movedNodes?: string[];
 }
 
 export interface NodeSummary {
@@ -69,6 +74,10 @@ export class Consortium extends pulumi.ComponentResource {
   readonly governanceKey?: KeyPair;
   /** With chain.install: per group id, its roles on the running chain. */
   readonly memberships: Record<number, Membership> = {};
+  /** Where this stack's nodes live on hosts (declared whatever chain.install says; see HostedNodes). */
+  hostedNodes!: HostedNodes;
+  /** With chain.install: removes nodes that left the topology, after the membership changes. */
+  readonly nodeRemoval?: NodeRemoval;
   /** Per node: ID, agency, host and ports. */
   readonly nodeSummaries: pulumi.Output<Record<string, NodeSummary>>;
   /** Per agency: package and SDK bundle paths. */
@@ -140,6 +149,8 @@ export class Consortium extends pulumi.ComponentResource {
       new TextFile(`${name}-diagram-${format}`, file, { parent: this });
     }
 
+    // Node folders carry this in their marker: installs and removals act only on their own.
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
     if (model.chain.install) {
       const packages = Object.fromEntries(
         model.nodes.map((n) => [
@@ -149,9 +160,35 @@ export class Consortium extends pulumi.ComponentResource {
           ),
         ]),
       );
-      this.install = new NodeInstall("install", { model, packages, healthTimeoutSeconds }, { parent: this });
-      this.governanceKey = new KeyPair("governance-key", { algorithm: smCrypto ? "sm2" : "secp256k1" }, { parent: this });
+      this.install = new NodeInstall(
+        "install",
+        {
+          model,
+          packages,
+          healthTimeoutSeconds,
+          owner,
+          movedNodes: args.movedNodes,
+          recordPlacement: (install) => {
+            this.hostedNodes = this.recordHostedNodes(name, model, owner, args.movedNodes ?? [], install);
+            return this.hostedNodes.seen;
+          },
+        },
+        // A component: nothing to undo; marked so that turning install off previews only [retain] deletions.
+        { parent: this, retainOnDelete: true },
+      );
+      // Kept in state only: nothing on hosts to undo, and turning install off must not read as a deletion.
+      this.governanceKey = new KeyPair("governance-key", { algorithm: smCrypto ? "sm2" : "secp256k1" }, { parent: this, retainOnDelete: true });
       this.addMemberships(model, this.install, this.governanceKey);
+      const hosted = this.hostedNodes;
+      this.nodeRemoval = new NodeRemoval(
+        `${name}-node-removal`,
+        { owner, departed: hosted.departed, sshPrivateKeys: hosted.sshPrivateKeys },
+        { parent: this, retainOnDelete: true, dependsOn: [...Object.values(this.memberships), ...Object.values(this.install.nodes)] },
+      );
+    } else {
+      // Declared with install off too: then it forgets the nodes (touching no host) instead of
+      // being deleted, which would remove them.
+      this.hostedNodes = this.recordHostedNodes(name, model, owner, [], undefined);
     }
 
     this.nodeSummaries = pulumi.output(
@@ -183,8 +220,8 @@ export class Consortium extends pulumi.ComponentResource {
    * One Membership per group, applied after every node is installed (and so running the groups
    * its package declares): roles from the topology, node IDs from the Node components, each
    * node's RPC endpoint (directly on a local host, through SSH with the host's pinned key
-   * otherwise) and folder, and genesis parameters and timestamp from the group's frozen genesis
-   * for a group that does not exist on the chain yet.
+   * otherwise) and folder, and genesis parameters, timestamp and sealers from the group's frozen
+   * genesis for a group that does not exist on the chain yet.
    */
   private addMemberships(model: Model, install: NodeInstall, governanceKey: KeyPair): void {
     const config = new pulumi.Config("bcos");
@@ -220,10 +257,37 @@ export class Consortium extends pulumi.ComponentResource {
       const owner = this.groups[group.id];
       this.memberships[group.id] = new Membership(
         `group-${group.id}-membership`,
-        { groupId: group.id, roles, genesis: group.genesis, timestamp: owner.timestamp, nodeIds, endpoints, sshPrivateKeys, governanceKeyPem: governanceKey.privateKeyPem },
-        { parent: owner, dependsOn: installs },
+        { groupId: group.id, roles, genesis: group.genesis, timestamp: owner.timestamp, genesisSealerIds: owner.sealerIds, nodeIds, endpoints, sshPrivateKeys, governanceKeyPem: governanceKey.privateKeyPem },
+        // Dropping a Membership changes nothing on the chain: kept out of the preview's deletions.
+        { parent: owner, dependsOn: installs, retainOnDelete: true },
       );
     }
+  }
+
+  /**
+   * The HostedNodes record: with chain.install every node's site (machine and deployDir, never
+   * the host's name), how to reach it (the host key pinned or trusted on first use), its node ID
+   * and the groups it is declared in; without, nothing (the record then forgets the hosts).
+   */
+  private recordHostedNodes(name: string, model: Model, owner: string, moved: string[], install: NodeInstall | undefined): HostedNodes {
+    const config = new pulumi.Config("bcos");
+    const nodes: Record<string, pulumi.Output<PlacedNode>> = {};
+    const sshPrivateKeys: Record<string, pulumi.Output<string>> = {};
+    for (const node of install ? model.nodes : []) {
+      const host = model.hosts.find((h) => h.name === node.host)!;
+      const c = host.connection;
+      nodes[node.name] = pulumi.output({
+        site: hostSite(host).key,
+        deployDir: host.deployDir,
+        address: host.address,
+        connection: c.kind === "local" ? { kind: "local" as const } : { kind: "ssh" as const, port: c.port, user: c.user, hostKey: c.hostKey ?? install!.hostKeys[host.name].hostKey },
+        nodeId: this.nodes[node.name].nodeId,
+        deleteData: model.chain.deleteDataOnRemove,
+        groups: model.groups.filter((g) => [...g.sealers, ...g.observers, ...g.free].includes(node.name)).map((g) => g.id),
+      });
+      if (c.kind === "ssh" && !sshPrivateKeys[host.address]) sshPrivateKeys[host.address] = config.requireSecret(c.privateKeyConfig);
+    }
+    return new HostedNodes(`${name}-hosted-nodes`, { install: model.chain.install, owner, nodes, moved, sshPrivateKeys }, { parent: this });
   }
 
   /**

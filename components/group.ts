@@ -26,6 +26,8 @@ export class Group extends pulumi.ComponentResource {
   readonly genesis: pulumi.Output<string>;
   /** Genesis timestamp in ms. */
   readonly timestamp: pulumi.Output<number>;
+  /** Node IDs of the initial sealers as frozen in the genesis (not the declared ones after a later edit). */
+  readonly sealerIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: GroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:Group", name, {}, opts);
@@ -37,6 +39,7 @@ export class Group extends pulumi.ComponentResource {
     this.groupId = pulumi.output(args.groupId);
     this.genesis = genesis.genesis;
     this.timestamp = genesis.timestamp;
-    this.registerOutputs({ groupId: this.groupId, genesis: this.genesis, timestamp: this.timestamp });
+    this.sealerIds = genesis.sealerIds;
+    this.registerOutputs({ groupId: this.groupId, genesis: this.genesis, timestamp: this.timestamp, sealerIds: this.sealerIds });
   }
 }

@@ -2,43 +2,64 @@ import path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  BINARY_INSTALL_STDIN,
   bashCommand,
-  binaryInstallScript,
+  binaryInstallCommand,
   binaryRevision,
-  nodeInstallScript,
-  nodeRemovalScript,
+  hostMachine,
+  hostSite,
+  nodeInstallCommand,
+  nodeInstallStdin,
   rollingPredecessors,
   shellQuote,
   type BinaryOrigin,
+  type HostSite,
 } from "../infra/remote";
 import { HostKey } from "../infra/providers/host-key";
 import type { Host, Model } from "../infra/topology/types";
 
 export interface NodeInstallArgs {
-  /** The validated topology; hosts, nodes, chain.binary and chain.deleteDataOnRemove are read. */
+  /** The validated topology; hosts, nodes, groups and chain.binary are read. */
   model: Model;
   /** Per node name: base64 of its folder's tar.gz (holds private keys; a secret). */
   packages: Record<string, pulumi.Input<string>>;
-  /** Seconds a (re)started node may take to answer JSON-RPC; default 60. */
+  /** Seconds a (re)started node may take to be healthy; default 60. */
   healthTimeoutSeconds?: number;
+  /** `<project>/<stack>`: written into each node folder's marker, and checked there. */
+  owner: string;
+  /** bcos:movedNodes: nodes moved to another site by hand; their new folder must hold a ledger. */
+  movedNodes?: readonly string[];
+  /**
+   * Records the nodes' placement (HostedNodes) once this component's host keys exist, and
+   * returns every group each node has been declared in: the rolling order is made over those.
+   */
+  recordPlacement: (install: NodeInstall) => pulumi.Output<Record<string, number[]>>;
 }
 
 /** Where an SSH host receives the uploaded binary before it is checked and put in place. */
 const uploadPath = (host: Host) => `${host.deployDir}/.upload/fisco-bcos`;
 
+/** The resource name part for a machine: `<address>-<port>`, IPv6 without brackets and colons. */
+const machineLabel = (host: Host) => hostMachine(host).replace(/[[\]]/g, "").replace(/:/g, "-");
+
 /**
- * Puts the chain on its hosts: per host the node binary (uploaded, or downloaded there, then
- * checked), per node its folder, started and health-checked. Within each group the sealers are
- * installed one after another, so an update restarts at most one sealer of a group at a time.
- * Removing a node from the topology stops it and moves its folder aside (the removal script).
- * SSH hosts are reached with `@pulumi/command`'s remote resources, `local` hosts with local ones.
+ * Puts the chain on its hosts: per site (machine and deployDir) the node binary (uploaded, or
+ * downloaded there, then checked), per node its folder, started and health-checked. Within each
+ * group the nodes are installed one after another (rolling-order.ts), so an update restarts at
+ * most one of a group's sealers at a time. SSH hosts are reached with `@pulumi/command`'s remote
+ * resources, `local` hosts with local ones.
+ *
+ * Nothing here is keyed by a host's name: renaming a host changes no resource. Every resource
+ * keeps what it did on the host when it leaves the program (`retainOnDelete`): turning
+ * chain.install off forgets the hosts without touching them, and nodes are removed by the
+ * caller's NodeRemoval (a node that left the topology) and HostedNodes (`pulumi destroy`).
  */
 export class NodeInstall extends pulumi.ComponentResource {
-  /** Per host name: the command that leaves a checked binary at `<deployDir>/fisco-bcos`. */
+  /** Per site key: the command that leaves a checked binary at `<deployDir>/fisco-bcos`. */
   readonly binaries: Record<string, pulumi.Resource> = {};
-  /** Per node name: its install command (create/update install, delete removes). */
+  /** Per node name: its install command. */
   readonly nodes: Record<string, pulumi.Resource> = {};
-  /** Per SSH host without a `hostKey` in the topology: its key, trusted on first use. */
+  /** Per SSH host name without a `hostKey` in the topology: its machine's key, trusted on first use. */
   readonly hostKeys: Record<string, HostKey> = {};
 
   constructor(name: string, args: NodeInstallArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -49,18 +70,43 @@ export class NodeInstall extends pulumi.ComponentResource {
     const revision = binaryRevision(binary);
     const config = new pulumi.Config("bcos");
     const hosts = new Map(model.hosts.map((h) => [h.name, h]));
+    // What the engine does on the host stays there when the resource leaves the program.
+    const keep = { parent: this, retainOnDelete: true };
     // Only hosts with nodes are contacted (and need their login key configured).
     const usedHosts = model.hosts.filter((h) => model.nodes.some((n) => n.host === h.name));
-    // No hostKey in the topology: trust on first use. The key seen at the first run is recorded in
-    // state (HostKey never changes it) and every command for the host then enforces it.
+    // Earlier versions named per-host resources after the host: those names are aliases, so an
+    // existing stack keeps its resources.
+    const oldNames = (prefix: string, named: Host[]) => named.map((h) => ({ name: `${name}-${prefix}-${h.name}` }));
+
+    // No hostKey in the topology: trust on first use, once per machine. The key seen at the first
+    // run is recorded in state (HostKey never changes it) and every command for the machine then
+    // enforces it.
+    const probed = new Map<string, HostKey>();
     for (const host of usedHosts) {
-      if (host.connection.kind === "ssh" && !host.connection.hostKey) {
-        this.hostKeys[host.name] = new HostKey(`${name}-host-key-${host.name}`, { host: host.address, port: host.connection.port }, { parent: this });
+      if (host.connection.kind !== "ssh" || host.connection.hostKey) continue;
+      const machine = hostMachine(host);
+      if (!probed.has(machine)) {
+        const sameMachine = usedHosts.filter((h) => h.connection.kind === "ssh" && !h.connection.hostKey && hostMachine(h) === machine);
+        probed.set(
+          machine,
+          new HostKey(
+            `${name}-host-key-${machineLabel(host)}`,
+            { host: host.address, port: host.connection.port },
+            { ...keep, aliases: oldNames("host-key", sameMachine) },
+          ),
+        );
       }
+      this.hostKeys[host.name] = probed.get(machine)!;
     }
     const connections = new Map(usedHosts.map((h) => [h.name, sshConnection(h, config, this.hostKeys[h.name]?.hostKey)]));
 
+    const sites = new Map<string, { site: HostSite; hosts: Host[] }>();
     for (const host of usedHosts) {
+      const site = hostSite(host);
+      sites.set(site.key, { site, hosts: [...(sites.get(site.key)?.hosts ?? []), host] });
+    }
+    for (const { site, hosts: named } of sites.values()) {
+      const host = named[0];
       const connection = connections.get(host.name);
       let origin: BinaryOrigin;
       const dependsOn: pulumi.Resource[] = [];
@@ -70,54 +116,61 @@ export class NodeInstall extends pulumi.ComponentResource {
       else {
         // Provider versions differ on whether CopyToRemote creates missing parent folders; make them.
         const makeFolder = bashCommand(`mkdir -p ${shellQuote(path.posix.dirname(uploadPath(host)))}`);
-        const uploadFolder = hostCommand(`${name}-upload-folder-${host.name}`, connection, { create: makeFolder }, { parent: this });
+        const uploadFolder = hostCommand(`${name}-upload-folder-${site.label}`, connection, { create: makeFolder }, { ...keep, aliases: oldNames("upload-folder", named) });
         dependsOn.push(
           new command.remote.CopyToRemote(
-            `${name}-upload-${host.name}`,
+            `${name}-upload-${site.label}`,
             { connection, source: new pulumi.asset.FileAsset(binary.path!), remotePath: uploadPath(host) },
-            { parent: this, dependsOn: [uploadFolder] },
+            { ...keep, dependsOn: [uploadFolder], aliases: oldNames("upload", named) },
           ),
         );
         origin = { file: uploadPath(host) };
       }
-      const script = bashCommand(
-        binaryInstallScript({ deployDir: host.deployDir, origin, sha256: binary.sha256 ?? revision, version: model.chain.version, smCrypto: model.chain.smCrypto }),
+      const install = binaryInstallCommand({ deployDir: host.deployDir, origin, sha256: binary.sha256 ?? revision, version: model.chain.version, smCrypto: model.chain.smCrypto });
+      this.binaries[site.key] = hostCommand(
+        `${name}-binary-${site.label}`,
+        connection,
+        { create: install, update: install, stdin: BINARY_INSTALL_STDIN },
+        { ...keep, dependsOn, aliases: oldNames("binary", named) },
       );
-      this.binaries[host.name] = hostCommand(`${name}-binary-${host.name}`, connection, { create: script, update: script }, { parent: this, dependsOn });
     }
 
-    const predecessors = rollingPredecessors(model);
+    if (args.movedNodes !== undefined && !Array.isArray(args.movedNodes)) {
+      throw new Error(`bcos:movedNodes is ${JSON.stringify(args.movedNodes)}: it must be a list of node names (pulumi config set --path 'bcos:movedNodes[0]' node1)`);
+    }
+    const moved = new Set(args.movedNodes ?? []);
+    for (const name of moved) {
+      if (typeof name !== "string" || !model.nodes.some((n) => n.name === name)) {
+        throw new Error(`bcos:movedNodes lists ${JSON.stringify(name)}, which is no node of the topology; list the names of nodes moved by hand, or remove the setting`);
+      }
+    }
+    const order = args.recordPlacement(this).apply((seen) => rollingPredecessors(model, seen));
     for (const node of model.nodes) {
       const host = hosts.get(node.host)!;
-      const install = bashCommand(
-        nodeInstallScript({
-          deployDir: host.deployDir,
-          node: node.name,
-          rpcPort: node.rpcPort,
-          healthTimeoutSeconds: args.healthTimeoutSeconds ?? 60,
-          binaryRevision: revision,
-        }),
-      );
-      const removal = bashCommand(nodeRemovalScript({ deployDir: host.deployDir, node: node.name, deleteData: model.chain.deleteDataOnRemove }));
+      const site = hostSite(host);
+      const install = nodeInstallCommand({
+        deployDir: host.deployDir,
+        node: node.name,
+        rpcPort: node.rpcPort,
+        healthTimeoutSeconds: args.healthTimeoutSeconds ?? 60,
+        binaryRevision: revision,
+        owner: args.owner,
+        expectLedger: moved.has(node.name),
+      });
       this.nodes[node.name] = hostCommand(
         `${name}-node-${node.name}`,
         connections.get(host.name),
+        { create: install, update: install, stdin: pulumi.secret(pulumi.output(args.packages[node.name]).apply(nodeInstallStdin)) },
         {
-          create: install,
-          update: install,
-          delete: removal,
-          stdin: pulumi.secret(args.packages[node.name]),
-          // A node moved to another host or folder is a different installation: remove the old
-          // one first (delete before replace), so one node identity never runs twice.
-          triggers: [host.name, host.deployDir],
-        },
-        {
-          parent: this,
-          deleteBeforeReplace: true,
+          ...keep,
+          // Earlier versions replaced the install when the host's name or folder changed (the
+          // triggers held them), removing the old one first: a rename then reset the node's ledger.
+          // Where a node lives is now checked by HostedNodes; the old triggers stay as they are.
+          ignoreChanges: ["triggers"],
           // stdin is the node's keys. stdout/stderr are file names, pids and log tails: kept
           // plain and logged, so a failing health check shows why.
           additionalSecretOutputs: ["stdin"],
-          dependsOn: [this.binaries[host.name], ...predecessors.get(node.name)!.map((p) => this.nodes[p])],
+          dependsOn: order.apply((o) => [this.binaries[site.key], ...o.get(node.name)!.map((p) => this.nodes[p])]),
         },
       );
     }
@@ -142,9 +195,7 @@ function sshConnection(host: Host, config: pulumi.Config, trusted?: pulumi.Outpu
 interface Scripts {
   create: string;
   update?: string;
-  delete?: string;
   stdin?: pulumi.Input<string>;
-  triggers?: string[];
 }
 
 /** A command on the host: over SSH, or on this machine for a `local` host. */

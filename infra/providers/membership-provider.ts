@@ -40,6 +40,8 @@ export interface MembershipInputs {
   genesis: GenesisParams;
   /** Genesis timestamp (ms) for a group that does not exist yet. */
   timestamp?: number;
+  /** Node IDs of the sealers frozen in the group's genesis resource; a group that does not exist yet is generated with exactly these. */
+  genesisSealerIds?: string[];
   /** Node name → node ID, for every node that may appear in the group. */
   nodeIds: Record<string, string>;
   /** Node name → how to reach its RPC port. */
@@ -113,6 +115,13 @@ export function foundRoles(observation: Observation, group: number, previous: Re
   return Object.fromEntries(Object.entries(roles).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The frozen genesis's sealers by name; an ID no declared node has stays an ID (and so differs from any declaration). */
+function genesisSealers(inputs: MembershipInputs): Record<number, string[]> {
+  if (!inputs.genesisSealerIds) return {};
+  const names = new Map(Object.entries(inputs.nodeIds).map(([name, id]) => [id.toLowerCase(), name]));
+  return { [inputs.groupId]: inputs.genesisSealerIds.map((id) => names.get(id.toLowerCase()) ?? id) };
+}
+
 function plan(inputs: MembershipInputs, observation: Observation): MembershipPlan {
   const chain = observation.chain[inputs.groupId];
   return planMembership({
@@ -120,6 +129,7 @@ function plan(inputs: MembershipInputs, observation: Observation): MembershipPla
     chain: chain ? { [inputs.groupId]: chain } : {},
     nodes: observation.nodes,
     timestamps: inputs.timestamp === undefined ? {} : { [inputs.groupId]: inputs.timestamp },
+    genesisSealers: genesisSealers(inputs),
   });
 }
 

@@ -12,6 +12,8 @@ export interface MembershipArgs {
   genesis: pulumi.Input<GenesisParams>;
   /** Genesis timestamp (ms) used when the group does not exist on the chain yet. */
   timestamp?: pulumi.Input<number>;
+  /** Node IDs of the sealers frozen in the group's genesis: a group that does not exist on the chain yet is generated with exactly these. */
+  genesisSealerIds?: pulumi.Input<pulumi.Input<string>[]>;
   /** Node name → node ID, for every node that may appear in the group. */
   nodeIds: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Node name → how to reach its RPC port (directly or through SSH to its host). */

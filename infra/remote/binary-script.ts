@@ -1,10 +1,9 @@
 /**
- * The script that puts the node binary on a host: fetch or take the file, check its digest and
+ * The command that puts the node binary on a host: fetch or take the file, check its digest and
  * what `fisco-bcos -v` reports, then place it at `<deployDir>/fisco-bcos`, where every node
  * folder's start.sh looks for it (`<node folder>/../fisco-bcos`).
  */
-import { scriptBody } from "./script-body";
-import { shellAssignments } from "./shell-quote";
+import { envBashCommand, scriptBody, stdinScript } from "./script-body";
 
 /** Where the binary comes from, seen from the host that runs the script. */
 export type BinaryOrigin =
@@ -24,10 +23,9 @@ export interface BinaryInstall {
   smCrypto: boolean;
 }
 
-const BODY = scriptBody("install-binary.sh");
-
-export function binaryInstallScript(install: BinaryInstall): string {
-  const vars = shellAssignments({
+/** The command line (`env … bash -s`); the script comes on stdin (`BINARY_INSTALL_STDIN`). */
+export function binaryInstallCommand(install: BinaryInstall): string {
+  return envBashCommand({
     deploy_dir: install.deployDir,
     file: "file" in install.origin ? install.origin.file : "",
     url: "url" in install.origin ? install.origin.url : "",
@@ -35,5 +33,7 @@ export function binaryInstallScript(install: BinaryInstall): string {
     expected_version: install.version,
     require_gm: install.smCrypto ? 1 : 0,
   });
-  return `set -euo pipefail\n${vars}\n${BODY}`;
 }
+
+/** What the binary command reads on stdin. */
+export const BINARY_INSTALL_STDIN = stdinScript(scriptBody("install-binary.sh"));

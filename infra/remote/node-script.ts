@@ -1,17 +1,20 @@
 /**
- * The script that installs or updates one node on its host. It reads the node folder as a base64
- * tar.gz on stdin (paths `<node>/…`), writes only the files that differ, keeps runtime state
- * (`data/`, `log/`, `nohup.out`) untouched, starts the node or restarts it when its configuration
- * or binary changed, and waits until it is healthy. Running it twice changes nothing.
+ * The command that installs or updates one node on its host. It reads the node folder as a
+ * base64 tar.gz (paths `<node>/…`), checks that the folder on the host is this node's (its
+ * `.bcos-pulumi-owner` marker names the stack and node ID; a non-empty folder without one is
+ * refused), writes only the files that differ, keeps runtime state (`data/`, `log/`,
+ * `nohup.out`) untouched, starts the node or restarts it when its configuration or binary
+ * changed, and waits until it is healthy: it answers JSON-RPC with its own node ID, has its
+ * peers back and, after a restart, has caught up with its groups. Running it twice changes nothing.
  */
-import { scriptBody } from "./script-body";
+import { envBashCommand, scriptBody, stdinScript } from "./script-body";
 import { shellAssignments } from "./shell-quote";
 
 export interface NodeInstall {
   deployDir: string;
   node: string;
   rpcPort: number;
-  /** How long the node may take to answer JSON-RPC after (re)start. */
+  /** How long the node may take to be healthy after (re)start; whole seconds. */
   healthTimeoutSeconds: number;
   /**
    * Text that changes whenever the host's binary changes (see `binaryRevision`). The script does
@@ -19,17 +22,31 @@ export interface NodeInstall {
    * and the script then restarts the node because the binary on disk differs from the marker.
    */
   binaryRevision: string;
+  /** Who owns the folder: `<project>/<stack>`, written into its marker and checked there. */
+  owner: string;
+  /** The node was moved by hand (bcos:movedNodes): its folder must already hold a ledger. */
+  expectLedger?: boolean;
 }
 
 const BODY = scriptBody("install-node.sh");
 
-export function nodeInstallScript(install: NodeInstall): string {
-  const vars = shellAssignments({
+/** The command line (`env … bash -s`); the script comes on stdin (`nodeInstallStdin`). */
+export function nodeInstallCommand(install: NodeInstall): string {
+  if (!Number.isInteger(install.healthTimeoutSeconds) || install.healthTimeoutSeconds < 1) {
+    throw new Error(`bcos:healthTimeoutSeconds is ${install.healthTimeoutSeconds}: use a whole number of seconds, 1 or more (default 60)`);
+  }
+  return envBashCommand({
     deploy_dir: install.deployDir,
     node: install.node,
     rpc_port: install.rpcPort,
     health_timeout: install.healthTimeoutSeconds,
     binary_revision: install.binaryRevision,
+    owner: install.owner,
+    expect_ledger: install.expectLedger ? 1 : 0,
   });
-  return `set -euo pipefail\n${vars}\n${BODY}`;
+}
+
+/** The install script with the node's package in it: holds the node's private keys (a secret). */
+export function nodeInstallStdin(packageBase64: string): string {
+  return stdinScript(BODY, shellAssignments({ node_package: packageBase64 }));
 }

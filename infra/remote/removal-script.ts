@@ -1,7 +1,8 @@
 /**
- * The script run when a node leaves the topology (or on `pulumi destroy`): stop the node, then
- * move its folder to `<deployDir>/.removed/<node>-<UTC timestamp>` so the ledger survives, or
- * delete it when the topology says `deleteDataOnRemove: true`.
+ * The script that removes a node that left the topology (or every node on `pulumi destroy`): if
+ * the folder's `.bcos-pulumi-owner` names this stack and node ID, stop the node, then move its
+ * folder to `<deployDir>/.removed/<node>-<UTC timestamp>` so the ledger survives, or delete it
+ * when the topology says `deleteDataOnRemove: true`. Any other folder is left as it is.
  */
 import { scriptBody } from "./script-body";
 import { shellAssignments } from "./shell-quote";
@@ -9,12 +10,23 @@ import { shellAssignments } from "./shell-quote";
 export interface NodeRemoval {
   deployDir: string;
   node: string;
+  /** The node ID the folder's marker must name. */
+  nodeId: string;
+  /** `<project>/<stack>`, which the folder's marker must name. */
+  owner: string;
   deleteData: boolean;
 }
 
 const BODY = scriptBody("remove-node.sh");
 
+/** A complete script, for `bash -c`. */
 export function nodeRemovalScript(removal: NodeRemoval): string {
-  const vars = shellAssignments({ deploy_dir: removal.deployDir, node: removal.node, delete_data: removal.deleteData ? 1 : 0 });
+  const vars = shellAssignments({
+    deploy_dir: removal.deployDir,
+    node: removal.node,
+    node_id: removal.nodeId,
+    owner: removal.owner,
+    delete_data: removal.deleteData ? 1 : 0,
+  });
   return `set -euo pipefail\n${vars}\n${BODY}`;
 }

@@ -1,19 +1,34 @@
-/** The order in which a group's sealers are installed, so restarts never overlap within a group. */
+/** The order in which node installs run, so restarts never overlap within a group. */
 import type { Model } from "../topology/types";
 
 /**
  * For each node, the nodes whose install must have finished (healthy) before its own runs: in
- * every group, each sealer waits for the sealer declared before it. Sealers are taken in the
- * chain-wide node order, so a node that seals several groups gets no cycle.
+ * every group, each member waits for the member before it. A group's members are every node
+ * declared in it in any role (sealer, observer, free) plus every node that was declared in it
+ * before (`seen`: node → group ids, recorded by HostedNodes before the installs run). So a
+ * sealer declared an observer, or taken out of the group, in the same run as a restart is still
+ * in the chain: the chain's lists change only after the installs (Membership), and until then it
+ * seals. The declared roles of the last run are not enough (a run that failed before Membership
+ * leaves the chain's lists behind), and the chain's own lists cannot be read before the installs
+ * without a cycle; every node ever declared in the group covers both, at the cost of some extra
+ * waiting. Members are taken in the chain-wide node order, so no set of groups makes a cycle.
  */
-export function rollingPredecessors(model: Model): Map<string, string[]> {
+export function rollingPredecessors(model: Model, seen: Record<string, readonly number[]> = {}): Map<string, string[]> {
   const position = new Map(model.nodes.map((n, i) => [n.name, i]));
   const predecessors = new Map<string, string[]>(model.nodes.map((n) => [n.name, []]));
-  for (const group of model.groups) {
-    const sealers = [...group.sealers].sort((a, b) => position.get(a)! - position.get(b)!);
-    sealers.forEach((sealer, i) => {
-      const before = sealers[i - 1];
-      const list = predecessors.get(sealer)!;
+  const members = new Map<number, Set<string>>();
+  const add = (group: number, node: string) => {
+    if (!position.has(node)) return; // no longer in the topology: nothing to install
+    if (!members.has(group)) members.set(group, new Set());
+    members.get(group)!.add(node);
+  };
+  for (const group of model.groups) for (const node of [...group.sealers, ...group.observers, ...group.free]) add(group.id, node);
+  for (const [node, groups] of Object.entries(seen)) for (const group of groups) add(group, node);
+  for (const group of [...members.keys()].sort((a, b) => a - b)) {
+    const chain = [...members.get(group)!].sort((a, b) => position.get(a)! - position.get(b)!);
+    chain.forEach((node, i) => {
+      const before = chain[i - 1];
+      const list = predecessors.get(node)!;
       if (before !== undefined && !list.includes(before)) list.push(before);
     });
   }

@@ -30,6 +30,12 @@ export interface MembershipInput {
   nodes: Readonly<Record<string, NodeFacts>>;
   /** Genesis timestamps (ms) for new groups whose declaration does not pin one. */
   timestamps?: Readonly<Record<number, number>>;
+  /**
+   * The sealers an earlier run froze into a group's genesis resource (by name; a node ID for a node
+   * the topology no longer has). Nodes that join later get that genesis, so a new group must be
+   * generated with exactly these sealers.
+   */
+  genesisSealers?: Readonly<Record<number, readonly string[]>>;
   /** Blocks a node may lag behind the group and still count as synced; default 10. */
   syncThreshold?: number;
 }
@@ -334,6 +340,16 @@ function planNewGroup(group: Group, input: MembershipInput): GroupWalk {
   const timestamp = group.timestamp ?? input.timestamps?.[group.id];
   if (timestamp === undefined) walk.refuse("is new but has no genesis timestamp; pin `timestamp` or let the group's genesis resource choose one");
   if (group.sealers.length === 0) walk.refuse("is new and declares no sealer; a group needs at least one");
+  const frozen = [...(input.genesisSealers?.[group.id] ?? group.sealers)].sort();
+  const declared = [...group.sealers].sort();
+  if (frozen.join() !== declared.join()) {
+    walk.refuse(
+      `is new, but an earlier run froze its genesis with sealers ${list(frozen)} and the declaration now has ${list(declared)}; ` +
+        `nodes that join later get the frozen genesis, so generateGroup must use the same sealers. ` +
+        `Declare sealers ${list(frozen)} until the group runs (change them in a later run), ` +
+        `or drop the frozen genesis (\`pulumi state delete\` the resource group-${group.id}-genesis) so the next run freezes the declared sealers`,
+    );
+  }
   const members = [...group.sealers, ...group.observers];
   for (const node of members) {
     if (!walk.reachable(node)) walk.refuse(`is new and generateGroup must run on every member, but ${node} is down`);

@@ -1,7 +1,8 @@
 /**
  * Topology types. `TopologySpec` is what users write (stack config `bcos:topology` or a standalone
- * YAML file; the shape is fixed by ../shared/contracts.md). `Model` is the validated, defaulted form
- * every later stage reads; nothing downstream looks at a `TopologySpec`.
+ * YAML file; every key is documented in docs/configuration.md, and users depend on the names:
+ * extend, never rename). `Model` is the validated, defaulted form every later stage reads; nothing
+ * downstream looks at a `TopologySpec`.
  */
 
 export type ConsensusType = "pbft" | "raft" | "rpbft";

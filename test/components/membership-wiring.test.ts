@@ -83,6 +83,14 @@ describe("membership wiring", () => {
     }
   });
 
+  it("hands each Membership the sealer IDs its group's genesis froze, for a group the chain does not have yet", () => {
+    for (const g of model.groups) {
+      const frozen = (unwrapSecrets(byName(registrations, `group-${g.id}-genesis`).outputs) as { sealerIds: string[] }).sealerIds;
+      expect(frozen).toHaveLength(g.sealers.length);
+      expect(plain(byName(registrations, `group-${g.id}-membership`)).genesisSealerIds).toEqual(frozen);
+    }
+  });
+
   it("reaches local nodes directly and SSH nodes through the pinned host key, with each node's folder", () => {
     const inputs = plain(byName(registrations, "group-1-membership"));
     const endpoints = inputs.endpoints as Record<string, Record<string, unknown>>;

@@ -11,7 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { certificateProvider } from "../../infra/providers/certificate-provider";
 import { groupGenesisProvider } from "../../infra/providers/group-genesis-provider";
+import { hostedNodesProvider } from "../../infra/providers/hosted-nodes-provider";
 import { keyPairProvider } from "../../infra/providers/key-pair-provider";
+import { nodeRemovalProvider } from "../../infra/providers/node-removal-provider";
 import { packageFileProvider } from "../../infra/providers/package-file-provider";
 import { textFileProvider } from "../../infra/providers/text-file-provider";
 
@@ -21,6 +23,9 @@ export const PROVIDERS: Record<string, pulumi.dynamic.ResourceProvider> = {
   "pulumi-nodejs:dynamic/bcos:GroupGenesis": groupGenesisProvider,
   "pulumi-nodejs:dynamic/bcos:PackageFile": packageFileProvider,
   "pulumi-nodejs:dynamic/bcos:TextFile": textFileProvider,
+  // Both only record on create (no host is contacted).
+  "pulumi-nodejs:dynamic/bcos:HostedNodes": hostedNodesProvider,
+  "pulumi-nodejs:dynamic/bcos:NodeRemoval": nodeRemovalProvider,
 };
 
 type Wire = Record<string, unknown>;
@@ -35,6 +40,10 @@ export interface Registration {
   additionalSecretOutputs: string[];
   /** URNs the engine orders this resource after: `dependsOn` and the resources its inputs come from. */
   dependencies: string[];
+  /** Resource options the engine keeps in state: `retainOnDelete`, `ignoreChanges`, aliases (URNs or names). */
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
+  aliases: string[];
   /** Inputs as sent to the engine. */
   inputs: Wire;
   /** Custom resources: the state the provider returned; components: what they registered as outputs. */
@@ -88,6 +97,9 @@ function recordOn(monitor: Monitor, registrations: Registration[]): void {
           custom: req.getCustom(),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
           dependencies: req.getDependenciesList(),
+          retainOnDelete: req.getRetainondelete() ?? false,
+          ignoreChanges: req.getIgnorechangesList(),
+          aliases: [...req.getAliasurnsList(), ...req.getAliasesList().map((a) => a.getUrn() || a.getSpec()?.getName() || "")],
           inputs: req.getObject()?.toJavaScript() ?? {},
           outputs: response.getObject()?.toJavaScript() ?? {},
         });

@@ -1,6 +1,7 @@
 /**
  * NodeInstall under mocks: the dev chain with install on, spread over a local host and two SSH
- * hosts. Which commands run where, what is secret, and in which order a group's sealers go.
+ * hosts. Which commands run where (named by site, never by the host's name), what is secret,
+ * what stays on hosts when a resource leaves the program, and in which order a group's nodes go.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,7 +21,7 @@ const A2_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedHostKeyForTestsO
 const SEEN_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITrustedOnFirstUseForTestsOnly000000000000";
 const HOST_KEY_TYPE = "pulumi-nodejs:dynamic/bcos:HostKey";
 /** Node → host in this test's topology. */
-const PLACEMENT = { node0: "local", node1: "local", node2: "a1", node3: "a1", node4: "a2" };
+const PLACEMENT = { node0: "local", node1: "local", node2: "a1", node3: "a1", node4: "a2" } as const;
 
 let registrations: Registration[];
 let workDir: string;
@@ -58,11 +59,11 @@ const commands = () => registrations.filter((r) => r.type.startsWith("command:")
 const parentName = (r: Registration) => registrations.find((p) => p.urn === r.parent)?.name ?? "";
 const plain = (r: Registration) => unwrapSecrets(r.inputs) as Record<string, unknown>;
 
-/** The script inside a `bash -c '<script>'` command line. */
-function scriptOf(commandLine: unknown): string {
-  const match = /^bash -c '(.*)'$/s.exec(String(commandLine));
-  if (!match) throw new Error(`not a bash -c command: ${String(commandLine).slice(0, 80)}`);
-  return match[1].replace(/'\\''/g, "'");
+/** The values of an `env name='value' … bash -s` command line. */
+function envOf(commandLine: unknown): Record<string, string> {
+  const line = String(commandLine);
+  if (!/^env .* bash -s$/.test(line)) throw new Error(`not an env … bash -s command: ${line.slice(0, 80)}`);
+  return Object.fromEntries([...line.matchAll(/([a-z_][a-z0-9_]*)='((?:[^']|'\\'')*)'/g)].map((m) => [m[1], m[2].replace(/'\\''/g, "'")]));
 }
 
 /** The registration's inputs with every secret replaced, i.e. what would be stored in plain text. */
@@ -88,24 +89,28 @@ function tarEntries(base64: string): Map<string, number> {
   return entries;
 }
 
-describe("commands per host and node", () => {
+/** Site labels (machine and deployDir) of the test's hosts: the names per-site resources carry. */
+const SITE = { local: "local/tmp/bcos-pulumi/dev", a1: "127.0.0.2-2222/srv/fisco", a2: "127.0.0.3-22/opt/fisco" };
+const DEPLOY_DIR = { local: "/tmp/bcos-pulumi/dev", a1: "/srv/fisco", a2: "/opt/fisco" };
+
+describe("commands per site and node", () => {
   it("registers the install component under the consortium, with every command under it", () => {
     expect(parentName(byName(registrations, "install"))).toBe("consortium");
     expect(byName(registrations, "install").type).toBe("bcos:index:NodeInstall");
     for (const r of commands()) expect(parentName(r), r.name).toBe("install");
   });
 
-  it("has one binary install per host, an SFTP upload (into a folder made first) for SSH hosts only, and one command per node", () => {
+  it("names per-site resources after the site (machine and deployDir), not the host's name, and aliases the old host-named ones", () => {
     const listed = commands().map((r) => `${r.type} ${r.name}`);
     expect(listed.sort()).toEqual(
       [
-        "command:local:Command install-binary-local",
-        "command:remote:Command install-upload-folder-a1",
-        "command:remote:CopyToRemote install-upload-a1",
-        "command:remote:Command install-binary-a1",
-        "command:remote:Command install-upload-folder-a2",
-        "command:remote:CopyToRemote install-upload-a2",
-        "command:remote:Command install-binary-a2",
+        `command:local:Command install-binary-${SITE.local}`,
+        `command:remote:Command install-upload-folder-${SITE.a1}`,
+        `command:remote:CopyToRemote install-upload-${SITE.a1}`,
+        `command:remote:Command install-binary-${SITE.a1}`,
+        `command:remote:Command install-upload-folder-${SITE.a2}`,
+        `command:remote:CopyToRemote install-upload-${SITE.a2}`,
+        `command:remote:Command install-binary-${SITE.a2}`,
         "command:local:Command install-node-node0",
         "command:local:Command install-node-node1",
         "command:remote:Command install-node-node2",
@@ -113,51 +118,102 @@ describe("commands per host and node", () => {
         "command:remote:Command install-node-node4",
       ].sort(),
     );
+    for (const host of ["local", "a1", "a2"] as const) {
+      expect(byName(registrations, `install-binary-${SITE[host]}`).aliases.join(" "), host).toContain(`install-binary-${host}`);
+    }
+    expect(byName(registrations, `install-upload-${SITE.a1}`).aliases.join(" ")).toContain("install-upload-a1");
+    expect(byName(registrations, `install-upload-folder-${SITE.a1}`).aliases.join(" ")).toContain("install-upload-folder-a1");
   });
 
-  it("uploads chain.binary.path into the host's deployDir and checks version, GM flag and digest there", () => {
-    const upload = plain(byName(registrations, "install-upload-a1"));
+  it("puts no host name into any command's plain inputs or the placement record, so a rename changes nothing", () => {
+    const installing = [...commands(), byName(registrations, "consortium-hosted-nodes")];
+    const plainText = JSON.stringify(installing.map((r) => withoutSecrets(r.inputs)));
+    expect(plainText).not.toMatch(/"(a1|a2)"/);
+    for (const r of commands().filter((c) => c.name.startsWith("install-node-"))) expect(plain(r).triggers, r.name).toBeUndefined();
+  });
+
+  it("uploads chain.binary.path into the site's deployDir and checks version, GM flag and digest there, with a short command and the script on stdin", () => {
+    const upload = plain(byName(registrations, `install-upload-${SITE.a1}`));
     expect((upload.source as { path: string }).path).toBe(binaryPath);
     expect(upload.remotePath).toBe("/srv/fisco/.upload/fisco-bcos");
     const digest = createHash("sha256").update("#!/bin/sh\necho 'FISCO-BCOS Version : 2.11.1 gm'\n").digest("hex");
-    const check = plain(byName(registrations, "install-binary-a1"));
-    for (const expected of ["deploy_dir='/srv/fisco'", "file='/srv/fisco/.upload/fisco-bcos'", `expected_sha256='${digest}'`, "expected_version='2.11.1'", "require_gm='1'"]) {
-      expect(scriptOf(check.create), expected).toContain(expected);
-    }
+    const check = plain(byName(registrations, `install-binary-${SITE.a1}`));
+    expect(envOf(check.create)).toEqual({ deploy_dir: "/srv/fisco", file: "/srv/fisco/.upload/fisco-bcos", url: "", expected_sha256: digest, expected_version: "2.11.1", require_gm: "1" });
+    expect(String(check.stdin)).toContain("fisco-bcos -v");
     expect(check.update).toBe(check.create);
     expect(check.delete).toBeUndefined();
     // A local host takes the file where it is.
-    expect(scriptOf(plain(byName(registrations, "install-binary-local")).create)).toContain(`file='${binaryPath}'`);
+    expect(envOf(plain(byName(registrations, `install-binary-${SITE.local}`)).create).file).toBe(binaryPath);
   });
 
-  it("gives each node an install (create = update) and a removal that keeps the data (delete)", () => {
+  it("gives each node an install (create = update) of a few hundred characters, its script and package on stdin, and no delete", () => {
     for (const [node, host] of Object.entries(PLACEMENT)) {
       const inputs = plain(byName(registrations, `install-node-${node}`));
-      const deployDir = { local: "/tmp/bcos-pulumi/dev", a1: "/srv/fisco", a2: "/opt/fisco" }[host];
-      const install = scriptOf(inputs.create);
-      for (const expected of [`node='${node}'`, `deploy_dir='${deployDir}'`, "health_timeout='45'", "base64 -d | tar"]) expect(install).toContain(expected);
+      expect(envOf(inputs.create)).toMatchObject({ node, deploy_dir: DEPLOY_DIR[host], health_timeout: "45", owner: "bcos/dev", expect_ledger: "0" });
+      expect(String(inputs.create).length).toBeLessThan(400);
       expect(inputs.update).toBe(inputs.create);
-      const removal = scriptOf(inputs.delete);
-      for (const expected of [`node='${node}'`, `deploy_dir='${deployDir}'`, "delete_data='0'", "/.removed/"]) expect(removal).toContain(expected);
-      expect(inputs.triggers).toEqual([host, deployDir]);
+      expect(inputs.delete).toBeUndefined();
+      expect(String(inputs.stdin)).toMatch(/^set -euo pipefail\nnode_package='H4sI/);
+      expect(String(inputs.stdin)).toContain(".bcos-pulumi-owner");
       expect(inputs.addPreviousOutputInEnv).toBe(false);
     }
   });
 
-  it("probes the key of an SSH host without a pinned hostKey (trust on first use), and only there", () => {
+  it("probes the key of an SSH machine without a pinned hostKey once (trust on first use), named after the machine", () => {
     const probes = registrations.filter((r) => r.type === HOST_KEY_TYPE);
-    expect(probes.map((r) => [r.name, parentName(r)])).toEqual([["install-host-key-a1", "install"]]);
+    expect(probes.map((r) => [r.name, parentName(r)])).toEqual([["install-host-key-127.0.0.2-2222", "install"]]);
+    expect(probes[0].aliases.join(" ")).toContain("install-host-key-a1");
     expect(withoutSecrets(probes[0].inputs)).toMatchObject({ host: "127.0.0.2", port: 2222 });
   });
 
   it("connects to each SSH host with its address, port, user, login key and pinned (or first-use) host key", () => {
     const a1 = plain(byName(registrations, "install-node-node2")).connection as Record<string, unknown>;
     expect(a1).toMatchObject({ host: "127.0.0.2", port: 2222, user: "fisco", privateKey: DEFAULT_KEY, hostKey: SEEN_HOST_KEY });
-    for (const name of ["install-upload-folder-a1", "install-upload-a1", "install-binary-a1", "install-node-node3"]) {
+    for (const name of [`install-upload-folder-${SITE.a1}`, `install-upload-${SITE.a1}`, `install-binary-${SITE.a1}`, "install-node-node3"]) {
       expect((plain(byName(registrations, name)).connection as Record<string, unknown>).hostKey, name).toBe(SEEN_HOST_KEY);
     }
     const a2 = plain(byName(registrations, "install-node-node4")).connection as Record<string, unknown>;
     expect(a2).toMatchObject({ host: "127.0.0.3", port: 22, user: "bcos", privateKey: A2_KEY, hostKey: A2_HOST_KEY });
+  });
+});
+
+describe("what stays on hosts when a resource leaves the program", () => {
+  it("keeps every command, upload and host key on delete (retainOnDelete): turning chain.install off forgets hosts without touching them", () => {
+    for (const r of [...commands(), ...registrations.filter((x) => x.type === HOST_KEY_TYPE)]) expect(r.retainOnDelete, r.name).toBe(true);
+  });
+
+  it("keeps the triggers an earlier version recorded (host name, deployDir) out of the diff, so an old state is not replaced", () => {
+    for (const node of Object.keys(PLACEMENT)) expect(byName(registrations, `install-node-${node}`).ignoreChanges, node).toEqual(["triggers"]);
+  });
+
+  it("keeps the governance key and the memberships in state only, and removes departed nodes after the membership changes", () => {
+    expect(byName(registrations, "governance-key").retainOnDelete).toBe(true);
+    for (const r of registrations.filter((x) => x.type === "pulumi-nodejs:dynamic/bcos:Membership")) expect(r.retainOnDelete, r.name).toBe(true);
+    const removal = byName(registrations, "consortium-node-removal");
+    expect(removal.retainOnDelete).toBe(true);
+    const memberships = registrations.filter((x) => x.type === "pulumi-nodejs:dynamic/bcos:Membership").map((x) => x.urn);
+    expect(memberships).toHaveLength(2);
+    for (const urn of memberships) expect(removal.dependencies).toContain(urn);
+  });
+
+  it("records each node's site, node ID, connection and groups in HostedNodes, the one resource whose delete (pulumi destroy) removes nodes", () => {
+    const hosted = byName(registrations, "consortium-hosted-nodes");
+    expect(hosted.retainOnDelete).toBe(false);
+    expect(pulumi.runtime.isRpcSecret(hosted.inputs.sshPrivateKeys)).toBe(true);
+    const inputs = plain(hosted) as { install: boolean; owner: string; nodes: Record<string, Record<string, unknown>> };
+    expect(inputs.install).toBe(true);
+    expect(inputs.owner).toBe("bcos/dev");
+    expect(inputs.nodes.node2).toMatchObject({
+      site: "127.0.0.2:2222 /srv/fisco",
+      deployDir: "/srv/fisco",
+      address: "127.0.0.2",
+      connection: { kind: "ssh", port: 2222, user: "fisco", hostKey: SEEN_HOST_KEY },
+      deleteData: false,
+      groups: [1],
+    });
+    expect(inputs.nodes.node0).toMatchObject({ site: "local /tmp/bcos-pulumi/dev", connection: { kind: "local" }, groups: [1] });
+    expect(inputs.nodes.node3.groups).toEqual([1, 2]);
+    expect(String(inputs.nodes.node0.nodeId)).toMatch(/^[0-9a-f]{128}$/);
   });
 });
 
@@ -166,7 +222,7 @@ describe("secrets", () => {
     for (const node of Object.keys(PLACEMENT)) {
       const r = byName(registrations, `install-node-${node}`);
       expect(pulumi.runtime.isRpcSecret(r.inputs.stdin), node).toBe(true);
-      const entries = tarEntries(plain(r).stdin as string);
+      const entries = tarEntries(packageOf(plain(r).stdin as string));
       expect(entries.get(`${node}/config.ini`)).toBe(0o644);
       expect(entries.get(`${node}/conf/gmnode.key`)).toBe(0o600);
       expect(entries.get(`${node}/start.sh`)).toBe(0o755);
@@ -185,12 +241,12 @@ describe("secrets", () => {
   });
 
   it("has no login key, node key or node package anywhere outside a secret", () => {
-    const exposed = JSON.stringify(commands().map((r) => withoutSecrets(r.inputs)));
+    const exposed = JSON.stringify([...commands(), byName(registrations, "consortium-hosted-nodes")].map((r) => withoutSecrets(r.inputs)));
     expect(exposed).not.toContain("login-key");
     expect(exposed).not.toContain("PRIVATE KEY");
     for (const node of Object.keys(PLACEMENT)) {
-      const stdin = plain(byName(registrations, `install-node-${node}`)).stdin as string;
-      expect(exposed).not.toContain(stdin.slice(0, 200));
+      const pkg = packageOf(plain(byName(registrations, `install-node-${node}`)).stdin as string);
+      expect(exposed).not.toContain(pkg.slice(0, 200));
     }
   });
 });
@@ -204,7 +260,7 @@ describe("order", () => {
       .map((u) => u.replace(/.*::install-node-/, ""))
       .sort();
 
-  it("installs group 1's sealers node0 → node1 → node2 → node3, then group 2's node3 → node4", () => {
+  it("installs group 1's nodes node0 → node1 → node2 → node3, then group 2's node3 → node4", () => {
     expect(nodeInstallsBefore("node0")).toEqual([]);
     expect(nodeInstallsBefore("node1")).toEqual(["node0"]);
     expect(nodeInstallsBefore("node2")).toEqual(["node1"]);
@@ -212,11 +268,21 @@ describe("order", () => {
     expect(nodeInstallsBefore("node4")).toEqual(["node3"]);
   });
 
-  it("installs a node after its host's binary, and checks an SSH host's binary after the upload into its folder", () => {
-    for (const [node, host] of Object.entries(PLACEMENT)) expect(dependsOn(node), node).toContain(urn(`install-binary-${host}`));
-    for (const host of ["a1", "a2"]) {
-      expect(byName(registrations, `install-binary-${host}`).dependencies).toContain(urn(`install-upload-${host}`));
-      expect(byName(registrations, `install-upload-${host}`).dependencies).toContain(urn(`install-upload-folder-${host}`));
+  it("installs a node after the placement record and its site's binary, and checks an SSH site's binary after the upload into its folder", () => {
+    for (const [node, host] of Object.entries(PLACEMENT)) {
+      expect(dependsOn(node), node).toContain(urn(`install-binary-${SITE[host]}`));
+      expect(dependsOn(node), node).toContain(urn("consortium-hosted-nodes"));
+    }
+    for (const host of ["a1", "a2"] as const) {
+      expect(byName(registrations, `install-binary-${SITE[host]}`).dependencies).toContain(urn(`install-upload-${SITE[host]}`));
+      expect(byName(registrations, `install-upload-${SITE[host]}`).dependencies).toContain(urn(`install-upload-folder-${SITE[host]}`));
     }
   });
 });
+
+/** The base64 package inside an install's stdin script. */
+function packageOf(stdin: string): string {
+  const match = /^node_package='([A-Za-z0-9+/=]+)'$/m.exec(stdin);
+  if (!match) throw new Error("no node_package in the install's stdin");
+  return match[1];
+}

@@ -26,13 +26,13 @@ function withGroups(spec: Omit<FixtureSpec, "groups">, second: { consensus: "raf
   return full;
 }
 
-/** build_chain -g with a two-line -f config: agencyA on 127.0.0.1, agencyB on 127.0.0.2 (node0/node1 on each). */
+/** build_chain -g with a two-line -f config: agencyA on 127.0.0.1, agencyB on 192.0.2.2 (node0/node1 on each). */
 export const buildChainGm = withGroups(
   {
     layout: "build_chain",
     gm: true,
     chainId: 1,
-    nodes: [node("node0", "agencyA", "127.0.0.1", 0), node("node1", "agencyA", "127.0.0.1", 1), node("node0", "agencyB", "127.0.0.2", 0), node("node1", "agencyB", "127.0.0.2", 1)],
+    nodes: [node("node0", "agencyA", "127.0.0.1", 0), node("node1", "agencyA", "127.0.0.1", 1), node("node0", "agencyB", "192.0.2.2", 0), node("node1", "agencyB", "192.0.2.2", 1)],
   },
   { consensus: "raft", sealers: [1, 2], observer: 3 },
 );
@@ -54,7 +54,7 @@ export const generatorGm = withGroups(
     layout: "generator",
     gm: true,
     chainId: 1,
-    nodes: [node("", "agencyA", "127.0.0.1", 0), node("", "agencyA", "127.0.0.1", 1), node("", "agencyB", "127.0.0.2", 0), node("", "agencyB", "127.0.0.2", 1)],
+    nodes: [node("", "agencyA", "127.0.0.1", 0), node("", "agencyA", "127.0.0.1", 1), node("", "agencyB", "192.0.2.2", 0), node("", "agencyB", "192.0.2.2", 1)],
   },
   { consensus: "raft", sealers: [0, 2], observer: 1 },
 );

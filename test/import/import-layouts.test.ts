@@ -45,13 +45,13 @@ const CASES: Case[] = [
   {
     name: "build_chain GM, two hosts, CA keys present, --host names",
     spec: buildChainGm,
-    hostNames: { "127.0.0.1": "hostA", "127.0.0.2": "hostB" },
+    hostNames: { "127.0.0.1": "hostA", "192.0.2.2": "hostB" },
     withoutFolders: [],
     expected: {
-      hosts: { hostA: "127.0.0.1", hostB: "127.0.0.2" },
+      hosts: { hostA: "127.0.0.1", hostB: "192.0.2.2" },
       // node0/node1 exist on both hosts: names get the host prefix.
       agencies: { agencyA: ["hostA-node0", "hostA-node1"], agencyB: ["hostB-node0", "hostB-node1"] },
-      labels: { "hostA-node0": "127.0.0.1/node0", "hostA-node1": "127.0.0.1/node1", "hostB-node0": "127.0.0.2/node0", "hostB-node1": "127.0.0.2/node1" },
+      labels: { "hostA-node0": "127.0.0.1/node0", "hostA-node1": "127.0.0.1/node1", "hostB-node0": "192.0.2.2/node0", "hostB-node1": "192.0.2.2/node1" },
       chainKeys: { std: true, gm: true },
       agencyKeys: { agencyA: { std: true, gm: true, channelCa: true }, agencyB: { std: true, gm: true, channelCa: true } },
       sdkHosts: { agencyA: ["hostA"], agencyB: ["hostB"] },
@@ -77,13 +77,13 @@ const CASES: Case[] = [
     hostNames: {},
     withoutFolders: [],
     expected: {
-      hosts: { "127_0_0_1": "127.0.0.1", "127_0_0_2": "127.0.0.2" },
-      agencies: { agencyA: ["node_127_0_0_1_30300", "node_127_0_0_1_30301"], agencyB: ["node_127_0_0_2_30300", "node_127_0_0_2_30301"] },
+      hosts: { "127_0_0_1": "127.0.0.1", "192_0_2_2": "192.0.2.2" },
+      agencies: { agencyA: ["node_127_0_0_1_30300", "node_127_0_0_1_30301"], agencyB: ["node_192_0_2_2_30300", "node_192_0_2_2_30301"] },
       labels: {
         node_127_0_0_1_30300: "node_127.0.0.1_30300",
         node_127_0_0_1_30301: "node_127.0.0.1_30301",
-        node_127_0_0_2_30300: "node_127.0.0.2_30300",
-        node_127_0_0_2_30301: "node_127.0.0.2_30301",
+        node_192_0_2_2_30300: "node_192.0.2.2_30300",
+        node_192_0_2_2_30301: "node_192.0.2.2_30301",
       },
       chainKeys: { std: false, gm: false },
       agencyKeys: { agencyA: { std: true, gm: true }, agencyB: { std: false, gm: false } },
@@ -193,7 +193,8 @@ describe.each(CASES)("import: $name", (c) => {
     expect(model.chain.version).toBe(spec.layout === "build_chain" ? "2.11.1" : "2.9.0");
     expect(model.chain.certValidityDays).toBe(spec.layout === "build_chain" ? 36500 : 3650);
     expect(Object.fromEntries(model.hosts.map((h) => [h.name, h.address]))).toEqual(expected.hosts);
-    expect(model.hosts.every((h) => h.connection.kind === "local")).toBe(true);
+    // Loopback addresses become local hosts; others (192.0.2.x, documentation addresses never contacted) SSH hosts.
+    for (const h of model.hosts) expect(h.connection.kind).toBe(h.address.startsWith("127.") ? "local" : "ssh");
     expect(Object.fromEntries(model.agencies.map((a) => [a.name, a.nodes]))).toEqual(expected.agencies);
     for (const node of model.nodes) {
       const source = spec.nodes.find((n) => labelOf(spec, n) === expected.labels[node.name])!;

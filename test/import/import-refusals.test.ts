@@ -81,9 +81,9 @@ describe("import refusals", () => {
 
   it("members of a group whose genesis files differ", () => {
     const copy = ws.copy(gm);
-    const file = path.join(copy.dir, "127.0.0.2", "node0", "conf", "group.1.genesis");
+    const file = path.join(copy.dir, "192.0.2.2", "node0", "conf", "group.1.genesis");
     writeFileSync(file, readFileSync(file, "utf8").replace("timestamp=1700000000000", "timestamp=1700000000001"));
-    const line = lineFor(refused(copy.dir), "127.0.0.2/node0/conf/group.1.genesis");
+    const line = lineFor(refused(copy.dir), "192.0.2.2/node0/conf/group.1.genesis");
     expect(line).toContain("group 1's genesis differs from 127.0.0.1/node0/conf/group.1.genesis");
     expect(line).toContain("give every member of group 1 the genesis file");
   });
@@ -127,8 +127,8 @@ describe("import refusals", () => {
 
   it("a node folder missing a private key (GM encryption key; generator node.key)", () => {
     const copy = ws.copy(gm);
-    rmSync(path.join(copy.dir, "127.0.0.2", "node1", "conf", "gmennode.key"));
-    const line = lineFor(refused(copy.dir), "127.0.0.2/node1/conf/gmennode.key");
+    rmSync(path.join(copy.dir, "192.0.2.2", "node1", "conf", "gmennode.key"));
+    const line = lineFor(refused(copy.dir), "192.0.2.2/node1/conf/gmennode.key");
     expect(line).toContain("is missing: the node folder has no private key for conf/gmennode.crt");
     expect(line).toContain("copy conf/gmennode.key back from the node's original folder");
 
@@ -140,13 +140,13 @@ describe("import refusals", () => {
   it("a key that does not belong to its certificate (keys swapped between folders)", () => {
     const copy = ws.copy(gm);
     const a = path.join(copy.dir, "127.0.0.1", "node0", "conf", "gmnode.key");
-    const b = path.join(copy.dir, "127.0.0.2", "node1", "conf", "gmnode.key");
+    const b = path.join(copy.dir, "192.0.2.2", "node1", "conf", "gmnode.key");
     const keyA = readFileSync(a);
     copyFileSync(b, a);
     writeFileSync(b, keyA);
     const message = refused(copy.dir);
     expect(lineFor(message, "127.0.0.1/node0/conf/gmnode.key")).toContain("does not belong to conf/gmnode.crt (its public key differs from the certificate's)");
-    expect(lineFor(message, "127.0.0.2/node1/conf/gmnode.key")).toContain("put back the key and certificate that were issued together");
+    expect(lineFor(message, "192.0.2.2/node1/conf/gmnode.key")).toContain("put back the key and certificate that were issued together");
   });
 
   it("nodes that disagree on a chain-wide setting ([chain] id)", () => {

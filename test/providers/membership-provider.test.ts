@@ -99,6 +99,30 @@ describe("membership provider", () => {
     expect(await provider.check!({}, news)).toEqual({ inputs: news });
   });
 
+  it("check refuses a new group whose declared sealers differ from its frozen genesis's, and passes when they match", async () => {
+    // Three minimal JSON-RPC responders, connected to each other, none running group 1 yet.
+    const nodes = await Promise.all(
+      [0, 1, 2].map((i) =>
+        answeringNode({
+          getClientVersion: { "FISCO-BCOS Version": "2.11.0 gm", "Chain Id": "1", "Supported Version": "2.11.0" },
+          getNodeIDList: [id(i), ...[0, 1, 2].filter((j) => j !== i).map(id)],
+          getGroupList: [],
+          queryGroupStatus: { code: "0x0", message: "", status: "INEXISTENT" },
+        }),
+      ),
+    );
+    try {
+      const news = await inputs();
+      nodes.forEach((n, i) => (news.endpoints[`node${i}`] = { ...news.endpoints[`node${i}`], rpcPort: n.port }));
+      const refused = (await provider.check!({}, { ...news, genesisSealerIds: [id(1), id(0)] })) as { failures: { property: string; reason: string }[] };
+      expect(refused.failures).toHaveLength(1);
+      expect(refused.failures[0].reason).toMatch(/^group 1 \(pbft\): is new, but an earlier run froze its genesis with sealers node0, node1 and the declaration now has node0;/);
+      expect(await provider.check!({}, { ...news, genesisSealerIds: [id(0)] })).toEqual({ inputs: { ...news, genesisSealerIds: [id(0)] } });
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+    }
+  });
+
   it("read keeps the recorded roles when no node answers", async () => {
     const props = await inputs();
     expect(await provider.read!("group-1", props)).toEqual({ id: "group-1", props });

@@ -1,23 +1,35 @@
 /**
- * The host scripts run locally with bash against a temporary deployDir (its name full of shell
- * metacharacters) and the stand-in node binary: binary checks, node install/update/restart,
- * health-check failures with log tails, and removal.
+ * The host scripts run locally the way the Command provider runs them (`sh -c <command>`, the
+ * script on stdin) against a temporary deployDir (its name full of shell metacharacters) and the
+ * stand-in node binary: binary checks, node install/update/restart, the ownership marker,
+ * health checks (own node ID, peers, caught up) and their failures with log tails, and removal.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildChainPki } from "../../infra/crypto/chain-pki";
 import type { ChainPki } from "../../infra/crypto/types";
 import { renderGroupGenesis } from "../../infra/fisco/genesis";
-import { binaryInstallScript, nodeInstallScript, nodePackageBase64, nodeRemovalScript } from "../../infra/remote";
+import {
+  BINARY_INSTALL_STDIN,
+  bashCommand,
+  binaryInstallCommand,
+  nodeInstallCommand,
+  nodeInstallStdin,
+  nodePackageBase64,
+  nodeRemovalScript,
+  type NodeInstall,
+} from "../../infra/remote";
 import type { Model } from "../../infra/topology/types";
 import { ensureStandinBuilt } from "../standin/build";
 import { devTopology, rpcResult, waitFor } from "../standin/harness";
 
 const HEALTH_TIMEOUT = 20;
+/** The `<project>/<stack>` the tests install as. */
+const OWNER = "bcos/host-scripts";
 
 let root: string;
 let deployDir: string;
@@ -33,8 +45,9 @@ interface Run {
   stderr: string;
 }
 
-function bash(script: string, options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-  const r = spawnSync("bash", ["-c", script], {
+/** Runs a command line as the local Command provider does (`sh -c`), with `stdin`. */
+function sh(command: string, options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const r = spawnSync("sh", ["-c", command], {
     input: options.stdin ?? "",
     encoding: "utf8",
     cwd: tmpdir(),
@@ -59,20 +72,24 @@ const pidOf = (run: Run) => Number(/\(pid (\d+)\)/.exec(run.stdout)?.[1]);
 function installBinary(overrides: { sha256?: string; env?: NodeJS.ProcessEnv; file?: string; url?: string } = {}): Run {
   const origin = overrides.url ? { url: overrides.url } : { file: overrides.file ?? standin };
   const sha = overrides.sha256 ?? sha256(overrides.file ?? standin);
-  return bash(binaryInstallScript({ deployDir, origin, sha256: sha, version: "2.11.1", smCrypto: true }), { env: overrides.env });
+  return sh(binaryInstallCommand({ deployDir, origin, sha256: sha, version: "2.11.1", smCrypto: true }), { stdin: BINARY_INSTALL_STDIN, env: overrides.env });
 }
 
 async function packageOf(name: string, m: Model = model): Promise<string> {
   return nodePackageBase64(m, pki, name, genesis);
 }
 
-function installNode(name: string, pkg: string, env: NodeJS.ProcessEnv = {}, healthTimeoutSeconds = HEALTH_TIMEOUT): Run {
+function installNode(name: string, pkg: string, env: NodeJS.ProcessEnv = {}, overrides: Partial<NodeInstall> = {}): Run {
   const node = model.nodes.find((n) => n.name === name)!;
-  const script = nodeInstallScript({ deployDir, node: name, rpcPort: node.rpcPort, healthTimeoutSeconds, binaryRevision: "r1" });
-  return bash(script, { stdin: pkg, env });
+  const command = nodeInstallCommand({ deployDir, node: name, rpcPort: node.rpcPort, healthTimeoutSeconds: HEALTH_TIMEOUT, binaryRevision: "r1", owner: OWNER, ...overrides });
+  return sh(command, { stdin: nodeInstallStdin(pkg), env });
 }
 
-const removeNode = (name: string, deleteData = false) => bash(nodeRemovalScript({ deployDir, node: name, deleteData }));
+const nodeIdOf = (name: string) => pki.nodes.find((n) => n.name === name)!.nodeId;
+function removeNode(name: string, options: { deleteData?: boolean; dir?: string; owner?: string; nodeId?: string } = {}): Run {
+  const removal = { deployDir: options.dir ?? deployDir, node: name, nodeId: options.nodeId ?? nodeIdOf(name), owner: options.owner ?? OWNER, deleteData: options.deleteData ?? false };
+  return sh(bashCommand(nodeRemovalScript(removal)));
+}
 
 beforeAll(async () => {
   standin = ensureStandinBuilt();
@@ -154,14 +171,18 @@ describe("node install script (stand-in node)", () => {
   let firstPid: number;
   const nodeDir = () => path.join(deployDir, "node0");
 
-  it("unpacks node0, sets key files to 0600, starts it and waits for JSON-RPC", async () => {
+  it("unpacks node0, marks the folder as this stack's, sets key files to 0600, starts it and waits until it answers as itself", async () => {
     const r = installNode("node0", await packageOf("node0"));
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/node0: wrote .*config\.ini/);
     expect(r.stdout).not.toContain("restarting");
-    expect(r.stdout).toMatch(/node0: healthy \(pid \d+, JSON-RPC on 127\.0\.0\.1:9900, 0 peers\)/);
+    expect(r.stdout).toMatch(new RegExp(`node0: healthy \\(pid \\d+, JSON-RPC on 127\\.0\\.0\\.1:9900, node ID ${nodeIdOf("node0").slice(0, 16)}…, 0 peers\\)`));
     firstPid = pidOf(r);
     expect(alive(firstPid)).toBe(true);
+    const marker = readFileSync(path.join(nodeDir(), ".bcos-pulumi-owner"), "utf8");
+    expect(marker).toContain(`stack=${OWNER}\n`);
+    expect(marker).toContain("node=node0\n");
+    expect(marker).toContain(`node_id=${nodeIdOf("node0")}\n`);
     for (const key of ["conf/gmnode.key", "conf/gmennode.key", "conf/origin_cert/node.key", "conf/channel_cert/node.key"]) {
       expect(statSync(path.join(nodeDir(), key)).mode & 0o777, key).toBe(0o600);
     }
@@ -229,13 +250,15 @@ describe("node install script (stand-in node)", () => {
     expect(r.stdout).toContain("node0: healthy");
   });
 
-  it("fails naming the node and showing the end of its log when the node exits at start", async () => {
+  it("fails with one line naming the node, the host, the step and the cause, then the end of its log, when the node exits at start", async () => {
     // The stand-in refuses a config.ini whose supported_version is above its own version.
     const r = installNode("node1", await packageOf("node1"), { FISCO_STANDIN_VERSION: "2.9.0" });
     expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`node1 on ${hostname()} in ${deployDir}: starting the node failed: start.sh failed`);
     expect(r.stderr).toContain("--- node1: end of nohup.out");
     expect(r.stderr).toMatch(/init failed/);
-    expect(r.stderr).toContain("node1: start.sh failed");
+    // The script itself stays out of what a failure prints.
+    expect(r.stdout + r.stderr).not.toContain("rpc_call()");
   });
 
   it("converges once the fault is fixed", async () => {
@@ -252,7 +275,7 @@ describe("node install script (stand-in node)", () => {
     const r = installNode("node1", await packageOf("node1", changed));
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("node1: restarting (configuration changed)");
-    expect(r.stdout).toMatch(/node1: healthy \(pid \d+, JSON-RPC on 127\.0\.0\.1:9901, 1 peers\)/);
+    expect(r.stdout).toMatch(/node1: healthy \(pid \d+, JSON-RPC on 127\.0\.0\.1:9901, node ID [0-9a-f]{16}…, 1 peers\)/);
   });
 
   it("fails naming the node and the port when JSON-RPC does not answer within the timeout (a binary that never listens)", async () => {
@@ -260,18 +283,175 @@ describe("node install script (stand-in node)", () => {
     const silentDir = path.join(root, "silent deploy");
     mkdirSync(silentDir);
     writeFileSync(path.join(silentDir, "fisco-bcos"), "#!/usr/bin/env node\nconsole.log('The FISCO-BCOS is running...');\nsetTimeout(() => undefined, 120000);\n", { mode: 0o755 });
-    const node = model.nodes.find((n) => n.name === "node2")!;
-    const script = nodeInstallScript({ deployDir: silentDir, node: "node2", rpcPort: node.rpcPort, healthTimeoutSeconds: 2, binaryRevision: "r1" });
-    const r = bash(script, { stdin: await packageOf("node2") });
+    const r = installNodeIn(silentDir, "node2", await packageOf("node2"), { healthTimeoutSeconds: 2 });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("node2: JSON-RPC on 127.0.0.1:9902 gave no answer within 2s of start");
+    expect(r.stderr).toContain("health check failed: JSON-RPC on 127.0.0.1:9902 gave no answer within 2s of start");
     expect(r.stderr).toContain("--- node2: end of nohup.out");
-    const removed = bash(nodeRemovalScript({ deployDir: silentDir, node: "node2", deleteData: true }));
+    const removed = removeNode("node2", { dir: silentDir, deleteData: true });
     expect(removed.status, removed.stderr).toBe(0);
+    expect(existsSync(path.join(silentDir, "node2"))).toBe(false);
+  });
+});
+
+let node3Pid = 0;
+
+describe("only its own folders: the .bcos-pulumi-owner marker (stand-in node)", () => {
+  it("refuses a non-empty folder without a marker and leaves it as it was", async () => {
+    const dir = path.join(deployDir, "node3");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "precious.txt"), "not ours");
+    const r = installNode("node3", await packageOf("node3"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${dir} is not empty and has no .bcos-pulumi-owner, so it was not made by bcos-pulumi for this node; it is left as it is`);
+    expect(readdirSync(dir)).toEqual(["precious.txt"]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("refuses a folder another stack's node owns", async () => {
+    const dir = path.join(deployDir, "node3");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, ".bcos-pulumi-owner"), `stack=bcos/other\nnode=node3\nnode_id=${nodeIdOf("node3")}\n`);
+    const r = installNode("node3", await packageOf("node3"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`belongs to stack 'bcos/other', node ID ${nodeIdOf("node3")} (its .bcos-pulumi-owner), not to stack '${OWNER}'`);
+    expect(readdirSync(dir)).toEqual([".bcos-pulumi-owner"]);
+  });
+
+  it("refuses a folder this stack made for another node ID (a node re-created with new keys)", async () => {
+    const dir = path.join(deployDir, "node3");
+    writeFileSync(path.join(dir, ".bcos-pulumi-owner"), `stack=${OWNER}\nnode=node3\nnode_id=${"ab".repeat(64)}\n`);
+    const r = installNode("node3", await packageOf("node3"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`node ID ${"ab".repeat(64)} (its .bcos-pulumi-owner), not to stack '${OWNER}', node ID ${nodeIdOf("node3")}`);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("takes over an empty folder", async () => {
+    mkdirSync(path.join(deployDir, "node3"));
+    const r = installNode("node3", await packageOf("node3"));
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(path.join(deployDir, "node3", ".bcos-pulumi-owner"), "utf8")).toContain(`node_id=${nodeIdOf("node3")}`);
+  });
+
+  it("adopts a folder an earlier version installed for the same node ID (no marker, its start marker present)", async () => {
+    rmSync(path.join(deployDir, "node3", ".bcos-pulumi-owner"));
+    const r = installNode("node3", await packageOf("node3"));
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    node3Pid = pidOf(r);
+    expect(r.stdout).toContain("was installed by an earlier bcos-pulumi for this node ID");
+    expect(readFileSync(path.join(deployDir, "node3", ".bcos-pulumi-owner"), "utf8")).toContain(`stack=${OWNER}`);
+  });
+
+  it("a node moved by hand (bcos:movedNodes) is started only where its folder holds a ledger", async () => {
+    const r = installNode("node4", await packageOf("node4"), {}, { expectLedger: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("node4 is listed in bcos:movedNodes, but");
+    expect(r.stderr).toContain("holds no ledger (data/)");
+    rmSync(path.join(deployDir, "node4"), { recursive: true });
+  });
+});
+
+describe("health after a restart: own node ID and caught up (a scripted fake node)", () => {
+  // A fake node binary whose JSON-RPC answers follow <deployDir>/scenario.json: the node ID it gives,
+  // its block height (growing from `from` by `perSecond`) and the height its peers report.
+  const FAKE = `#!/usr/bin/env node
+const fs = require("fs"), http = require("http");
+const port = Number(/jsonrpc_listen_port=(\\d+)/.exec(fs.readFileSync("config.ini", "utf8"))[1]);
+const id = fs.readFileSync("conf/gmnode.nodeid", "utf8").trim();
+const s = JSON.parse(fs.readFileSync("../scenario.json", "utf8"));
+const t0 = Date.now();
+const own = () => Math.min(s.peers, s.from + Math.floor(((Date.now() - t0) / 1000) * s.perSecond));
+const result = (m) => m === "getNodeIDList" ? [s.nodeId || id] : m === "getPeers" ? [] : m === "getSyncStatus"
+  ? { blockNumber: own(), isSyncing: own() < s.peers, knownHighestNumber: s.peers, nodeId: id, peers: [{ blockNumber: s.peers, nodeId: "ff".repeat(64) }], protocolId: 258 }
+  : { "FISCO-BCOS Version": "2.11.1 gm" };
+http.createServer((req, res) => {
+  let body = ""; req.on("data", (c) => (body += c));
+  req.on("end", () => { const q = JSON.parse(body); if (q.method === "getSyncStatus") fs.appendFileSync("answered", own() + "\\n");
+    res.end(JSON.stringify({ jsonrpc: "2.0", id: q.id, result: result(q.method) })); });
+}).listen(port, "127.0.0.1", () => console.log("The FISCO-BCOS is running..."));
+process.on("SIGTERM", () => process.exit(0));
+`;
+  let fakeDir: string;
+  const folder = () => path.join(fakeDir, "node2");
+  const scenario = (s: { from: number; perSecond: number; peers: number; nodeId?: string }) => writeFileSync(path.join(fakeDir, "scenario.json"), JSON.stringify(s));
+  const newBuild = () => appendFileSync(path.join(fakeDir, "fisco-bcos"), "// another build\n");
+  const install = async (healthTimeoutSeconds = HEALTH_TIMEOUT) => installNodeIn(fakeDir, "node2", await packageOf("node2"), { healthTimeoutSeconds });
+
+  beforeAll(async () => {
+    fakeDir = path.join(root, "fake deploy");
+    mkdirSync(fakeDir);
+    writeFileSync(path.join(fakeDir, "fisco-bcos"), FAKE, { mode: 0o755 });
+    scenario({ from: 500, perSecond: 0, peers: 500 });
+    const r = await install();
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    mkdirSync(path.join(folder(), "data"));
+  });
+
+  afterAll(() => {
+    removeNode("node2", { dir: fakeDir, deleteData: true });
+  });
+
+  it("waits after a restart until the node is within 10 blocks of its peers", async () => {
+    scenario({ from: 400, perSecond: 40, peers: 500 });
+    rmSync(path.join(folder(), "answered"), { force: true });
+    newBuild();
+    const r = await install();
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("node2: restarting (binary changed)");
+    expect(r.stdout).toContain("node2: healthy");
+    const answered = readFileSync(path.join(folder(), "answered"), "utf8").trim().split("\n").map(Number);
+    expect(answered.some((h) => h < 490), "asked while it was behind").toBe(true);
+    expect(answered.at(-1)).toBeGreaterThanOrEqual(490);
+  });
+
+  it("fails naming the group and both heights when the restarted node does not catch up in time", async () => {
+    scenario({ from: 100, perSecond: 0, peers: 500 });
+    newBuild();
+    const r = await install(3);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("node2 on");
+    expect(r.stderr).toContain("health check failed: group 1 is at block 100 of 500 3s after start, more than 10 blocks behind its group");
+  });
+
+  it("fails when the process on the node's RPC port answers with another node ID", async () => {
+    scenario({ from: 500, perSecond: 0, peers: 500, nodeId: "ab".repeat(64) });
+    newBuild();
+    const r = await install(3);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`health check failed: JSON-RPC on 127.0.0.1:9902 answers with node ID abababababababab…, not this node's ${nodeIdOf("node2").slice(0, 16)}…`);
   });
 });
 
 describe("removal script (stand-in node)", () => {
+  it("leaves a folder without a marker alone: not stopped, not moved", () => {
+    const dir = path.join(deployDir, "node3");
+    rmSync(path.join(dir, ".bcos-pulumi-owner"));
+    rmSync(path.join(dir, ".started-binary.sha256"));
+    const r = removeNode("node3");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`node3: ${dir} has no .bcos-pulumi-owner, so bcos-pulumi did not make it for this node; it is left as it is (not stopped, not moved)`);
+    expect(existsSync(path.join(dir, "config.ini"))).toBe(true);
+    expect(alive(node3Pid), "node3 still runs").toBe(true);
+  });
+
+  it("leaves a folder whose marker names another stack alone", () => {
+    const dir = path.join(deployDir, "node3");
+    writeFileSync(path.join(dir, ".bcos-pulumi-owner"), `stack=bcos/other\nnode=node3\nnode_id=${nodeIdOf("node3")}\n`);
+    const r = removeNode("node3");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("belongs to stack 'bcos/other'");
+    expect(existsSync(path.join(dir, "config.ini"))).toBe(true);
+  });
+
+  it("removes its own folder once the marker is this stack's and this node ID's", () => {
+    const dir = path.join(deployDir, "node3");
+    writeFileSync(path.join(dir, ".bcos-pulumi-owner"), `stack=${OWNER}\nnode=node3\nnode_id=${nodeIdOf("node3")}\n`);
+    const r = removeNode("node3", { deleteData: true });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+    expect(alive(node3Pid)).toBe(false);
+  });
+
   it("stops node0 and moves its folder, ledger included, to .removed/node0-<UTC time>", () => {
     const r = removeNode("node0");
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -290,7 +470,7 @@ describe("removal script (stand-in node)", () => {
   });
 
   it("deletes the folder when deleteDataOnRemove is set", () => {
-    const r = removeNode("node1", true);
+    const r = removeNode("node1", { deleteData: true });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(existsSync(path.join(deployDir, "node1"))).toBe(false);
     expect(readdirSync(path.join(deployDir, ".removed")).some((f) => f.startsWith("node1"))).toBe(false);
@@ -300,6 +480,13 @@ describe("removal script (stand-in node)", () => {
     for (const pid of started) expect(alive(pid), `pid ${pid}`).toBe(false);
   });
 });
+
+/** Installs `name` into another deployDir (its own binary there). */
+function installNodeIn(dir: string, name: string, pkg: string, overrides: Partial<NodeInstall> = {}): Run {
+  const node = model.nodes.find((n) => n.name === name)!;
+  const command = nodeInstallCommand({ deployDir: dir, node: name, rpcPort: node.rpcPort, healthTimeoutSeconds: HEALTH_TIMEOUT, binaryRevision: "r1", owner: OWNER, ...overrides });
+  return sh(command, { stdin: nodeInstallStdin(pkg) });
+}
 
 /** Waits (up to 20 s) until the node reports `count` P2P peers. */
 async function waitForPeers(node: string, count: number): Promise<number> {

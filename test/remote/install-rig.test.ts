@@ -155,7 +155,11 @@ describe("node installs over SSH under the real engine (stand-in nodes, sshd rig
     try {
       const r = await pulumi(["up", "--yes", "--skip-preview"]);
       expect(r.code).not.toBe(0);
-      expect(r.stdout).toContain("node4: start.sh failed");
+      expect(r.stdout).toContain("node4 on ");
+      expect(r.stdout).toContain(": starting the node failed: start.sh failed");
+      // The message quotes the short command line, not the ~5 KB script (which stays in the state).
+      expect(r.stdout).toMatch(/running "env deploy_dir=.* node='node4' .* bash -s"/);
+      expect(r.stdout).not.toContain("rpc_call()");
       expect(r.stdout).toContain(`cannot listen on the channel port 0.0.0.0:${port(22100, "node4")}: EADDRINUSE`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

@@ -4,8 +4,12 @@
  * without touching the repository (stack init writes into stack files).
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
+import * as yaml from "js-yaml";
+import type { SshRig } from "./sshd";
+import { ensureStandinBuilt } from "../standin/build";
 
 export interface Run {
   code: number;
@@ -53,4 +57,100 @@ export function copyProject(repoRoot: string, project: string): void {
   });
   mkdirSync(join(project, "stacks"), { recursive: true });
   symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
+}
+
+/** A copy of the project with its own file backend and stack, and the pinned engine to run in it. */
+export interface EngineStack {
+  /** The temp dir holding project/, state/, pulumi-home/, out/ and the stand-in binary. */
+  readonly work: string;
+  readonly project: string;
+  /** The stand-in node binary, copied into `work`. */
+  readonly binary: string;
+  /** `pulumi <args>` on the stack; the flags go before a `--` (which ends them). */
+  pulumi(args: string[]): Promise<Run>;
+  /** The same; throws with the output's tails on a non-zero exit (never printing what follows `--`). */
+  pulumiOk(args: string[]): Promise<Run>;
+  /** Writes the topology (and the outputs dir, a 30 s health timeout) into the stack file, keeping other settings. */
+  writeTopology(topology: Record<string, unknown>): void;
+}
+
+/**
+ * The engine (built once), a copy of the project in a new temp dir named `<prefix>…`, a stack
+ * `stack` initialised on a file backend there, and the stand-in binary beside it. The test
+ * removes `work` when done.
+ */
+export async function startEngineStack(repoRoot: string, prefix: string, stack: string): Promise<EngineStack> {
+  const cleanEnv = environmentWithoutPulumi();
+  const binDir = await installEngine(repoRoot, cleanEnv);
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const project = join(work, "project");
+  copyProject(repoRoot, project);
+  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
+  const binary = join(work, "fisco-bcos");
+  copyFileSync(ensureStandinBuilt(), binary);
+
+  const env: NodeJS.ProcessEnv = {
+    ...cleanEnv,
+    // test/rig holds the stand-in Command provider.
+    PATH: `${binDir}:${join(repoRoot, "test", "rig")}:${process.env.PATH ?? ""}`,
+    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: prefix,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: join(work, "pulumi-home"),
+    NO_COLOR: "1",
+  };
+  delete env.SSH_AUTH_SOCK;
+
+  const pulumi = (args: string[]): Promise<Run> => {
+    const dash = args.indexOf("--");
+    const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", stack];
+    const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
+    return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
+  };
+  const pulumiOk = async (args: string[]): Promise<Run> => {
+    const r = await pulumi(args);
+    const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
+    if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+    return r;
+  };
+  const writeTopology = (topology: Record<string, unknown>): void => {
+    const file = join(project, "stacks", `Pulumi.${stack}.yaml`);
+    const old = (existsSync(file) ? yaml.load(readFileSync(file, "utf8")) : {}) as Record<string, any>;
+    const config = { ...(old.config ?? {}), "bcos:topology": topology, "bcos:outputDir": join(work, "out"), "bcos:healthTimeoutSeconds": 30 };
+    writeFileSync(file, yaml.dump({ ...old, config }, { lineWidth: -1 }));
+  };
+
+  const init = await pulumi(["stack", "init", stack]);
+  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  return { work, project, binary, pulumi, pulumiOk, writeTopology };
+}
+
+/** Where a rig test puts a node: its host (index into rig.hosts) and its ports. */
+export interface RigPlacement {
+  host: number;
+  p2pPort: number;
+  channelPort: number;
+  rpcPort: number;
+}
+
+/**
+ * The dev stack's topology (stacks/Pulumi.dev.yaml), installed with `binary` on the rig's hosts
+ * (host<i>, deployDir `deployDir(i)`, host keys pinned): each node placed as `placement` says.
+ */
+export function rigTopology(repoRoot: string, rig: SshRig, binary: string, deployDir: (host: number) => string, placement: (node: string) => RigPlacement): Record<string, any> {
+  const doc = yaml.load(readFileSync(join(repoRoot, "stacks", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
+  const t = structuredClone(doc.config["bcos:topology"]);
+  t.chain.install = true;
+  t.chain.binary = { path: binary };
+  t.hosts = Object.fromEntries(
+    rig.hosts.map((h, i) => [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }]),
+  );
+  for (const agency of Object.values(t.agencies) as { nodes?: Record<string, Record<string, unknown>> }[]) {
+    for (const [name, node] of Object.entries(agency.nodes ?? {})) {
+      const { host, ...ports } = placement(name);
+      Object.assign(node, { host: `host${host}`, ...ports });
+    }
+  }
+  return t;
 }

@@ -268,6 +268,24 @@ describe("membership planner", () => {
     expect(steps[0]).toMatchObject({ timestamp: TIMESTAMP + 5, sealers: ["node0", "node1"] });
   });
 
+  it("refuses a new group whose declared sealers differ from the ones an earlier run froze into its genesis, naming both and the fix", () => {
+    const i = input(SEED_START, { ...SEED_DECLARED, 3: { sealers: ["node0", "node1", "node2"], timestamp: TIMESTAMP } });
+    i.genesisSealers = { 3: ["node1", "node0"] };
+    expect(refused(i)).toBe(
+      "group 3 (pbft): is new, but an earlier run froze its genesis with sealers node0, node1 and the declaration now has node0, node1, node2; " +
+        "nodes that join later get the frozen genesis, so generateGroup must use the same sealers. " +
+        "Declare sealers node0, node1 until the group runs (change them in a later run), " +
+        "or drop the frozen genesis (`pulumi state delete` the resource group-3-genesis) so the next run freezes the declared sealers",
+    );
+    // The same set in another order is the same genesis (nodes sort the list).
+    i.declared = declare({ ...SEED_DECLARED, 3: { sealers: ["node1", "node0"], timestamp: TIMESTAMP } });
+    expect(accepted(i).filter((s) => s.kind === "generateGroup").map((s) => s.node)).toEqual(["node1", "node0"]);
+    // An existing group's frozen genesis does not bind its later membership.
+    i.declared = declare({ ...SEED_DECLARED, 1: { ...SEED_DECLARED[1], sealers: ["node0", "node1", "node2"], free: ["node3"] } });
+    i.genesisSealers = { 1: ["node0", "node1", "node2", "node3", "node4"] };
+    expect(lines(accepted(i))).toEqual(["1 removeNode node3 via node0"]);
+  });
+
   it("refuses a group that runs on the chain but is no longer declared", () => {
     const i = input(SEED_START, { 1: SEED_DECLARED[1] });
     expect(refused(i)).toMatch(/^group 2 runs on the chain but is not declared/);

@@ -1,5 +1,6 @@
+# Given (environment): deploy_dir file url expected_sha256 expected_version require_gm.
 binary="$deploy_dir/fisco-bcos"
-fail() { echo "fisco-bcos binary for $deploy_dir: $*" >&2; exit 1; }
+fail() { echo "fisco-bcos binary for $deploy_dir on $(hostname 2>/dev/null || echo '?'): $*" >&2; exit 1; }
 
 mkdir -p "$deploy_dir"
 # Inside deployDir so the final mv is a rename on one file system: running nodes keep their file.
