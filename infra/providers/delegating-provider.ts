@@ -1,17 +1,24 @@
 import type * as pulumi from "@pulumi/pulumi";
+import path from "node:path";
 
 /**
- * A dynamic provider whose methods load the real implementation from a project module at call
- * time. Pulumi serialises a dynamic provider's closure into state and revives it in a separate
- * process without our module graph; capturing the implementation would inline it (and its
- * libraries) into every resource's state. Only the two strings below are captured. The provider
- * host runs in the project directory, so the path is resolved against the working directory,
- * and tsx compiles the TypeScript module there as it does for the CLI.
+ * A dynamic provider whose methods load the real implementation from a module at call time.
+ * Pulumi serialises a dynamic provider's closure into state and revives it in a separate process
+ * without our module graph; capturing the implementation would inline it (and its libraries) into
+ * every resource's state. Only the two strings below are captured. The provider host runs in the
+ * Pulumi project's directory and resolves modules from there:
+ * - this repository's own program (running from source): the project-relative path, compiled by
+ *   tsx as the CLI's sources are;
+ * - the package used as a library (compiled, in another program's node_modules): the package's
+ *   `bcos-pulumi/providers/*` export of the compiled module. A package name, not a file path, so
+ *   the state stays valid when the project moves.
  */
 export function delegatingProvider(projectRelativePath: string, exportName: string): pulumi.dynamic.ResourceProvider {
+  const target = __filename.endsWith(".ts") ? projectRelativePath : `bcos-pulumi/providers/${path.basename(projectRelativePath, ".ts")}`;
   const load = (): pulumi.dynamic.ResourceProvider => {
+    if (target.startsWith("bcos-pulumi/")) return require(target)[exportName];
     require("tsx/cjs");
-    return require(require("node:path").resolve(projectRelativePath))[exportName];
+    return require(require("node:path").resolve(target))[exportName];
   };
   return {
     check: (olds, news) => {
