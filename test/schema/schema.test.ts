@@ -49,6 +49,13 @@ const SEMANTIC: Record<string, string> = {
   "groups without any node": "groups compared with the agencies section",
   "whitelist entry repeated in another case": "node IDs are compared case-insensitively, uniqueItems is case-sensitive",
   "node ID in both blacklist and whitelist": "uniqueness across two lists",
+  "agency whose package is another agency's SDK bundle": "agency X beside agency X-sdk: one name compared with another",
+  "agency whose SDK bundle is an earlier agency's package": "as above",
+  "agency names that differ only in case": "names compared with each other without case",
+  "node names that differ only in case": "names compared with each other without case",
+  "localhost and 127.0.0.1 as two hosts with one port": "ports are compared across hosts that spell one machine differently",
+  "two spellings of one IPv6 address with one port": "ports are compared across hosts that spell one machine differently",
+  "two local hosts with one port": "ports are compared across hosts that are one machine",
 };
 
 describe("schema files", () => {
