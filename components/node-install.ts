@@ -46,7 +46,8 @@ const machineLabel = (host: Host) => hostMachine(host).replace(/[[\]]/g, "").rep
  * Puts the chain on its hosts: per site (machine and deployDir) the node binary (uploaded, or
  * downloaded there, then checked), per node its folder, started and health-checked. Within each
  * group the nodes are installed one after another (rolling-order.ts), so an update restarts at
- * most one of a group's sealers at a time. SSH hosts are reached with `@pulumi/command`'s remote
+ * most one of a group's sealers at a time. `rollOut` adds a second pass in the same order, for
+ * what may only change after nodes that left the topology are removed (their blacklisting). SSH hosts are reached with `@pulumi/command`'s remote
  * resources, `local` hosts with local ones.
  *
  * Nothing here is keyed by a host's name: renaming a host changes no resource. Every resource

@@ -50,6 +50,13 @@ const blacklistOn = (node: string) => parseConfigIni(readFileSync(join(nodeDir(n
 const peerIds = async (node: string) => ((await rpcResult<{ NodeID: string }[]>(port(RPC_BASE, node), "getPeers", [1])) ?? []).map((p) => p.NodeID.toLowerCase());
 const height = async (node: string) => Number(await rpcResult<string>(port(RPC_BASE, node), "getBlockNumber", [1]));
 
+/** The node's pid, as start.sh reports it for a running node (it then starts nothing). */
+async function pidOf(node: string): Promise<string> {
+  const r = await run("bash", ["start.sh"], { cwd: nodeDir(node), env: process.env, timeoutMs: 30_000 });
+  expect(r.stdout, node).toContain("is already running");
+  return /\(pid (\d+)\)/.exec(r.stdout)![1];
+}
+
 async function expectPeers(nodes: string[]): Promise<void> {
   for (const node of nodes) {
     await waitFor(`${node} to see ${nodes.length - 1} peers`, async () => ((await peerIds(node).catch(() => [])).length === nodes.length - 1 ? true : undefined), 60_000);
@@ -142,8 +149,10 @@ describe("a node taken out of the topology is locked out (real engine, sshd rig,
     expect(stopped.code, stopped.stderr).toBe(0);
   }, 300_000);
 
-  it("the next run only brings the first install pass level with the second; then nothing is planned", async () => {
+  it("the next run only brings the first install pass level with the second (no restart); then nothing is planned", async () => {
+    const pids = await Promise.all(REMAINING.map(pidOf));
     await up();
+    expect(await Promise.all(REMAINING.map(pidOf))).toEqual(pids);
     for (const node of REMAINING) expect(blacklistOn(node), node).toEqual([node2Id]);
     await expectPeers(REMAINING);
     await pulumiOk(["preview", "--expect-no-changes"]);
