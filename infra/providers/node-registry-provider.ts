@@ -35,7 +35,9 @@ export const nodeRegistryProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, olds: NodeRegistryOutputs, news: NodeRegistryOutputs) {
-    return { changes: JSON.stringify([olds.nodes, olds.known, olds.revoked, olds.settled]) !== JSON.stringify([news.nodes, news.known, news.revoked, news.settled]) };
+    // Nodes by name: the topology's order of nodes is no change.
+    const comparable = (r: NodeRegistryOutputs) => JSON.stringify([Object.entries(r.nodes ?? {}).sort(([a], [b]) => a.localeCompare(b)), r.known, r.revoked, r.settled]);
+    return { changes: comparable(olds) !== comparable(news) };
   },
 
   async create(inputs: NodeRegistryOutputs) {
