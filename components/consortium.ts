@@ -6,10 +6,12 @@ import type { PlacedNode } from "../infra/providers/hosted-nodes-provider";
 import { KeyPair } from "../infra/providers/key-pair";
 import { Membership } from "../infra/providers/membership";
 import type { DeclaredRole, EndpointDescriptor } from "../infra/providers/membership-provider";
+import { NodeRegistry } from "../infra/providers/node-registry";
 import { NodeRemoval } from "../infra/providers/node-removal";
 import { PackageFile } from "../infra/providers/package-file";
 import { TextFile } from "../infra/providers/text-file";
 import { hostSite, nodePackageBase64 } from "../infra/remote";
+import { withRevokedNodes } from "../infra/topology/revoked-nodes";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
 import { Agency } from "./agency";
@@ -78,6 +80,8 @@ export class Consortium extends pulumi.ComponentResource {
   hostedNodes!: HostedNodes;
   /** With chain.install: removes nodes that left the topology, after the membership changes. */
   readonly nodeRemoval?: NodeRemoval;
+  /** Every node ID the stack has had; those of nodes that left are blacklisted by the others. */
+  readonly nodeRegistry: NodeRegistry;
   /** Per node: ID, agency, host and ports. */
   readonly nodeSummaries: pulumi.Output<Record<string, NodeSummary>>;
   /** Per agency: package and SDK bundle paths. */
@@ -122,14 +126,17 @@ export class Consortium extends pulumi.ComponentResource {
     }
 
     const genesis = pulumi.output(Object.fromEntries(model.groups.map((g) => [g.id, this.groups[g.id].genesis])));
+    // Nodes that left the chain keep valid certificates: every config.ini refuses their IDs.
+    this.nodeRegistry = new NodeRegistry(`${name}-node-registry`, { nodes: Object.fromEntries(model.nodes.map((n) => [n.name, this.nodes[n.name].nodeId])) }, { parent: this });
+    const revoked = this.nodeRegistry.revoked;
     const agencySummaries: Record<string, AgencySummary> = {};
     for (const agency of model.agencies) {
       // Only the PKI this agency's files are made from: the chain CAs, the agency and its own nodes
       // (the SDK folder: no node at all). A node added elsewhere then leaves these inputs known in
       // a preview, and the engine can tell which packages really change.
       const files = pulumi
-        .all([this.chainPki(agency.name, agency.nodes), genesis])
-        .apply(([plain, frozenGenesis]) => agencyPackageFiles(model, plain, agency.name, frozenGenesis));
+        .all([this.chainPki(agency.name, agency.nodes), genesis, revoked])
+        .apply(([plain, frozenGenesis, ids]) => agencyPackageFiles(withRevokedNodes(model, ids), plain, agency.name, frozenGenesis));
       const sdkFiles = this.chainPki(agency.name, []).apply((plain) => sdkBundleFiles(model, plain, agency.name));
       const summary: AgencySummary = {
         package: `${args.outputDir}/${agency.name}.tar.gz`,
@@ -152,14 +159,20 @@ export class Consortium extends pulumi.ComponentResource {
     // Node folders carry this in their marker: installs and removals act only on their own.
     const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
     if (model.chain.install) {
-      const packages = Object.fromEntries(
-        model.nodes.map((n) => [
-          n.name,
-          pulumi.secret(
-            pulumi.all([this.chainPki(n.agency, [n.name]), genesis]).apply(([plain, frozenGenesis]) => nodePackageBase64(model, plain, n.name, frozenGenesis)),
-          ),
-        ]),
-      );
+      const packagesRevoking = (ids: pulumi.Output<string[]>) =>
+        Object.fromEntries(
+          model.nodes.map((n) => [
+            n.name,
+            pulumi.secret(
+              pulumi
+                .all([this.chainPki(n.agency, [n.name]), genesis, ids])
+                .apply(([plain, frozenGenesis, listed]) => nodePackageBase64(withRevokedNodes(model, listed), plain, n.name, frozenGenesis)),
+            ),
+          ]),
+        );
+      // First pass: only the nodes revoked by an earlier run. One leaving now may still be a sealer
+      // until the membership change, and must not be cut off while the others restart.
+      const packages = packagesRevoking(this.nodeRegistry.settled);
       this.install = new NodeInstall(
         "install",
         {
@@ -185,6 +198,8 @@ export class Consortium extends pulumi.ComponentResource {
         { owner, departed: hosted.departed, sshPrivateKeys: hosted.sshPrivateKeys },
         { parent: this, retainOnDelete: true, dependsOn: [...Object.values(this.memberships), ...Object.values(this.install.nodes)] },
       );
+      // Out of its groups and stopped: now the others blacklist it, one restart at a time.
+      this.install.rollOut(packagesRevoking(revoked), this.nodeRemoval);
     } else {
       // Declared with install off too: then it forgets the nodes (touching no host) instead of
       // being deleted, which would remove them.

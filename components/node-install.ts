@@ -46,7 +46,8 @@ const machineLabel = (host: Host) => hostMachine(host).replace(/[[\]]/g, "").rep
  * Puts the chain on its hosts: per site (machine and deployDir) the node binary (uploaded, or
  * downloaded there, then checked), per node its folder, started and health-checked. Within each
  * group the nodes are installed one after another (rolling-order.ts), so an update restarts at
- * most one of a group's sealers at a time. SSH hosts are reached with `@pulumi/command`'s remote
+ * most one of a group's sealers at a time. `rollOut` adds a second pass in the same order, for
+ * what may only change after nodes that left the topology are removed (their blacklisting). SSH hosts are reached with `@pulumi/command`'s remote
  * resources, `local` hosts with local ones.
  *
  * Nothing here is keyed by a host's name: renaming a host changes no resource. Every resource
@@ -61,10 +62,17 @@ export class NodeInstall extends pulumi.ComponentResource {
   readonly nodes: Record<string, pulumi.Resource> = {};
   /** Per SSH host name without a `hostKey` in the topology: its machine's key, trusted on first use. */
   readonly hostKeys: Record<string, HostKey> = {};
+  /** Per node name: the second pass's install command (see `rollOut`). */
+  readonly rolledOut: Record<string, pulumi.Resource> = {};
+  /** Per node: how its install runs, for the second pass. */
+  private readonly runs = new Map<string, { connection: command.types.input.remote.ConnectionArgs | undefined; install: string }>();
+  private readonly order: pulumi.Output<Map<string, string[]>>;
+  private readonly resourceName: string;
 
   constructor(name: string, args: NodeInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:NodeInstall", name, {}, opts);
     const { model } = args;
+    this.resourceName = name;
     const binary = model.chain.binary;
     if (!binary) throw new Error("chain.install is true but chain.binary is not set");
     const revision = binaryRevision(binary);
@@ -145,6 +153,7 @@ export class NodeInstall extends pulumi.ComponentResource {
       }
     }
     const order = args.recordPlacement(this).apply((seen) => rollingPredecessors(model, seen));
+    this.order = order;
     for (const node of model.nodes) {
       const host = hosts.get(node.host)!;
       const site = hostSite(host);
@@ -157,6 +166,7 @@ export class NodeInstall extends pulumi.ComponentResource {
         owner: args.owner,
         expectLedger: moved.has(node.name),
       });
+      this.runs.set(node.name, { connection: connections.get(host.name), install });
       this.nodes[node.name] = hostCommand(
         `${name}-node-${node.name}`,
         connections.get(host.name),
@@ -175,6 +185,29 @@ export class NodeInstall extends pulumi.ComponentResource {
       );
     }
     this.registerOutputs({});
+  }
+
+  /**
+   * A second pass of the same installs after `after` (the removal of nodes that left the
+   * topology), with `packages` (per node) that differ from the first pass only in what must wait
+   * for it: the left nodes' IDs in [certificate_blacklist]. Same rolling order, each node healthy
+   * with its peers before the next; a node whose files equal the first pass's is not restarted.
+   */
+  rollOut(packages: Record<string, pulumi.Input<string>>, after: pulumi.Resource): void {
+    const name = this.resourceName;
+    for (const [node, run] of this.runs) {
+      this.rolledOut[node] = hostCommand(
+        `${name}-revocation-${node}`,
+        run.connection,
+        { create: run.install, update: run.install, stdin: pulumi.secret(pulumi.output(packages[node]).apply(nodeInstallStdin)) },
+        {
+          parent: this,
+          retainOnDelete: true,
+          additionalSecretOutputs: ["stdin"],
+          dependsOn: this.order.apply((o) => [after, this.nodes[node], ...o.get(node)!.map((p) => this.rolledOut[p])]),
+        },
+      );
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { certificateProvider } from "../../infra/providers/certificate-provider"
 import { groupGenesisProvider } from "../../infra/providers/group-genesis-provider";
 import { hostedNodesProvider } from "../../infra/providers/hosted-nodes-provider";
 import { keyPairProvider } from "../../infra/providers/key-pair-provider";
+import { nodeRegistryProvider } from "../../infra/providers/node-registry-provider";
 import { nodeRemovalProvider } from "../../infra/providers/node-removal-provider";
 import { packageFileProvider } from "../../infra/providers/package-file-provider";
 import { textFileProvider } from "../../infra/providers/text-file-provider";
@@ -26,6 +27,7 @@ export const PROVIDERS: Record<string, pulumi.dynamic.ResourceProvider> = {
   // Both only record on create (no host is contacted).
   "pulumi-nodejs:dynamic/bcos:HostedNodes": hostedNodesProvider,
   "pulumi-nodejs:dynamic/bcos:NodeRemoval": nodeRemovalProvider,
+  "pulumi-nodejs:dynamic/bcos:NodeRegistry": nodeRegistryProvider,
 };
 
 type Wire = Record<string, unknown>;

@@ -116,6 +116,12 @@ describe("commands per site and node", () => {
         "command:remote:Command install-node-node2",
         "command:remote:Command install-node-node3",
         "command:remote:Command install-node-node4",
+        // The second pass, after removals (revoked nodes' IDs into [certificate_blacklist]).
+        "command:local:Command install-revocation-node0",
+        "command:local:Command install-revocation-node1",
+        "command:remote:Command install-revocation-node2",
+        "command:remote:Command install-revocation-node3",
+        "command:remote:Command install-revocation-node4",
       ].sort(),
     );
     for (const host of ["local", "a1", "a2"] as const) {
