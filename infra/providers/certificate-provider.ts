@@ -4,8 +4,13 @@
  * issuer certificate, validity — or when it enters its renewal window. Anything else is a no-op,
  * so a second `pulumi up` changes nothing. A chain CA is never re-issued on another key: every
  * node trusts it, so that is a migration `up` cannot roll out (see `chainCaKeyChange`).
+ *
+ * A v1 root (ca.crt, the channel CA: no key identifiers) is re-issued on its key in place, keeping
+ * its serial: certificates under it name it by issuer name and serial, and OpenSSL accepts the
+ * renewed root as their issuer only with the same serial. So nodes restarted with the renewed root
+ * and those not yet restarted still verify each other during the rolling restart.
  */
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { now as clockNow } from "../clock";
 import { issueCertificate, selfSignCertificate } from "../crypto/certificate";
@@ -46,6 +51,8 @@ export interface CertificateProviderOptions {
 const REISSUE_ON: readonly (keyof CertificateInputs)[] = ["profile", "subjectName", "subjectPublicKeyPem", "issuerCertPem", "validityDays"];
 /** The roots every node trusts (ca.crt, gmca.crt). */
 const CHAIN_CA_PROFILES: readonly ProfileName[] = ["chainCa", "gmChainCa"];
+/** Self-signed roots without key identifiers: what they sign names them by issuer and serial. */
+const V1_ROOT_PROFILES: readonly ProfileName[] = ["chainCa", "channelCa"];
 /** Certificates that sign others: those are re-issued with them. */
 const SIGNING_PROFILES: readonly ProfileName[] = [...CHAIN_CA_PROFILES, "agencyCa", "gmAgencyCa", "channelCa"];
 
@@ -86,14 +93,27 @@ function chainCaKeyChange(olds: Partial<CertificateInputs>, news: CertificateInp
   };
 }
 
+/** A v1 root re-issued on the same key: in place, with its serial (see the module comment). */
+const keepsSerial = (olds: CertificateOutputs, news: CertificateInputs) =>
+  V1_ROOT_PROFILES.includes(news.profile) && olds.profile === news.profile && olds.subjectPublicKeyPem === news.subjectPublicKeyPem;
+
+const serialOf = (certPem: string) => BigInt(`0x${new X509Certificate(certPem).serialNumber}`);
+
 export function createCertificateProvider(options: CertificateProviderOptions = {}): pulumi.dynamic.ResourceProvider {
   const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
   const now = options.now ?? (() => clockNow());
 
-  function issue(inputs: CertificateInputs): CertificateOutputs {
+  /** Why the certificate must be re-issued: the inputs that changed, and `notAfter` in the renewal window. */
+  function reissueReasons(olds: CertificateOutputs, news: CertificateInputs, at: Date): string[] {
+    const reasons: string[] = REISSUE_ON.filter((key) => olds[key as keyof CertificateOutputs] !== news[key]);
+    if (inRenewalWindow(olds.notAfter, news.renewBeforeDays, at)) reasons.push("notAfter");
+    return reasons;
+  }
+
+  function issue(inputs: CertificateInputs, serial?: bigint): CertificateOutputs {
     // Whole seconds: X.509 times have no fractions, and notAfter must match what the cert says.
     const notBefore = new Date(Math.floor(now().getTime() / 1000) * 1000);
-    const common = { profile: inputs.profile, subjectName: inputs.subjectName, validityDays: inputs.validityDays, notBefore };
+    const common = { profile: inputs.profile, subjectName: inputs.subjectName, validityDays: inputs.validityDays, notBefore, serial };
     const certPem =
       inputs.issuerCertPem === undefined
         ? selfSignCertificate({ ...common, privateKeyPem: inputs.issuerPrivateKeyPem })
@@ -120,10 +140,9 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
     },
 
     async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
-      const replaces: string[] = REISSUE_ON.filter((key) => olds[key as keyof CertificateOutputs] !== news[key]);
       const at = now();
-      if (inRenewalWindow(olds.notAfter, news.renewBeforeDays, at)) {
-        replaces.push("notAfter");
+      const replaces = reissueReasons(olds, news, at);
+      if (replaces.includes("notAfter")) {
         const left = daysLeft(olds.notAfter, at);
         warn(
           `${news.label ?? olds.label ?? news.profile}: expires ${olds.notAfter} (${left < 0 ? "expired" : `${left} days left`}; renewal window ` +
@@ -131,7 +150,7 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
             (SIGNING_PROFILES.includes(news.profile) ? ", and the certificates it signs with it" : ""),
         );
       }
-      if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
+      if (replaces.length > 0) return keepsSerial(olds, news) ? { changes: true } : { changes: true, replaces, deleteBeforeReplace: false };
       return { changes: olds.renewBeforeDays !== news.renewBeforeDays };
     },
 
@@ -140,8 +159,12 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
       return { id: createHash("sha256").update(outs.certPem).digest("hex").slice(0, 32), outs };
     },
 
-    /** Only the renewal window (or the provider's code) changed: the certificate stays. */
+    /**
+     * A v1 root re-issued on its key keeps its serial; otherwise only the renewal window (or the
+     * provider's code) changed, and the certificate stays.
+     */
     async update(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
+      if (keepsSerial(olds, news) && reissueReasons(olds, news, now()).length > 0) return { outs: issue(news, serialOf(olds.certPem)) };
       return { outs: { ...olds, renewBeforeDays: news.renewBeforeDays } };
     },
   };

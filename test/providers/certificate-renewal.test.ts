@@ -1,9 +1,14 @@
 /**
  * Issue 15 (expiry in view, renewal, time in tests) at the provider: certificates issued at a
- * given "now", the preview's warning naming a certificate in its renewal window, and a chain CA
+ * given "now", the preview's warning naming a certificate in its renewal window, a v1 root
+ * (ca.crt) renewed in place keeping its serial so what it signed still verifies, and a chain CA
  * key change refused with the migration it needs.
  */
+import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { now, NOW_VARIABLE } from "../../infra/clock";
 import { type CertificateInputs, type CertificateOutputs, createCertificateProvider } from "../../infra/providers/certificate-provider";
@@ -110,5 +115,46 @@ describe("a chain CA key change", () => {
     expect((await provider.check!(gmcaInputs, { ...gmcaInputs, validityDays: 730 })).failures).toBeUndefined();
     const agency = { ...gmcaInputs, profile: "gmAgencyCa" as const, subjectName: "agencyA", issuerCertPem: "x" };
     expect((await provider.check!(agency, { ...agency, subjectPublicKeyPem: UNKNOWN })).failures).toBeUndefined();
+  });
+});
+
+describe("a v1 root (ca.crt) in its renewal window", () => {
+  it("is re-issued in place on its key with its serial, so certificates issued under the old one verify under the new one (OpenSSL)", async () => {
+    const provider = createCertificateProvider({ warn: () => undefined, now: () => new Date(Date.now() - 360 * DAY_MS) });
+    const caKey = await newKey("secp256k1");
+    const caInputs: CertificateInputs = { profile: "chainCa", subjectPublicKeyPem: caKey.publicKeyPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 };
+    const old = (await provider.create(caInputs)).outs as CertificateOutputs;
+    const agencyKey = await newKey("secp256k1");
+    const agencyInputs: CertificateInputs = { profile: "agencyCa", subjectName: "agencyA", subjectPublicKeyPem: agencyKey.publicKeyPem, issuerCertPem: old.certPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 };
+    const agency = (await provider.create(agencyInputs)).outs as CertificateOutputs;
+    const nodeKey = await newKey("secp256k1");
+    const node = (await provider.create({ profile: "node", subjectName: "node0", subjectPublicKeyPem: nodeKey.publicKeyPem, issuerCertPem: agency.certPem, issuerPrivateKeyPem: agencyKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 })).outs as CertificateOutputs;
+
+    const today = createCertificateProvider({ warn: () => undefined });
+    expect(await today.diff!("id", old, caInputs)).toEqual({ changes: true });
+    const renewed = (await today.update!("id", old, caInputs)).outs as CertificateOutputs;
+    expect(renewed.certPem).not.toBe(old.certPem);
+    expect(new X509Certificate(renewed.certPem).serialNumber).toBe(new X509Certificate(old.certPem).serialNumber);
+    expect(Math.round((Date.parse(renewed.notAfter) - Date.now()) / DAY_MS)).toBe(365);
+
+    const dir = mkdtempSync(join(tmpdir(), "bcos-v1-root-"));
+    try {
+      writeFileSync(join(dir, "ca.crt"), renewed.certPem);
+      writeFileSync(join(dir, "agency.crt"), agency.certPem);
+      writeFileSync(join(dir, "node.crt"), node.certPem);
+      const out = execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), "-untrusted", join(dir, "agency.crt"), join(dir, "node.crt")], { encoding: "utf8" });
+      expect(out).toContain("node.crt: OK");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("outside the window, update keeps it as it is", async () => {
+    const provider = createCertificateProvider({ warn: () => undefined });
+    const caKey = await newKey("rsa2048");
+    const inputs: CertificateInputs = { profile: "channelCa", subjectName: "agencyA", subjectPublicKeyPem: caKey.publicKeyPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 };
+    const outs = (await provider.create(inputs)).outs as CertificateOutputs;
+    expect(await provider.diff!("id", outs, { ...inputs, renewBeforeDays: 60 })).toEqual({ changes: true });
+    expect((await provider.update!("id", outs, { ...inputs, renewBeforeDays: 60 })).outs).toEqual({ ...outs, renewBeforeDays: 60 });
   });
 });
