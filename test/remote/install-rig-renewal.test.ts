@@ -5,7 +5,7 @@
  * in five days. A preview without BCOS_NOW names them and says `up` re-issues them; `up` re-issues
  * them on the same keys (node IDs unchanged), OpenSSL verifies the new chains, and the nodes
  * restart one at a time (stand-in logs), each back before the next stops, while group 1 keeps
- * committing transactions.
+ * committing transactions. Last, a preview that would replace the chain CA's key is refused.
  *
  * Own port range: p2p 33500+, channel 23500+, JSON-RPC 11500+. Needs what install-rig.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
@@ -228,5 +228,15 @@ describe("certificates about to expire are renewed without downtime (real engine
       expect(expiry.daysLeft).toBeGreaterThanOrEqual(VALIDITY_DAYS - 1);
     }
     await stack!.pulumiOk(["preview", "--expect-no-changes"]);
+  }, 300_000);
+
+  it("replacing the chain CA's key is refused in preview, explaining the migration it needs", async () => {
+    const state = JSON.parse((await stack!.pulumiOk(["stack", "export"])).stdout) as { deployment: { resources: { urn: string }[] } };
+    const urn = state.deployment.resources.find((r) => r.urn.endsWith("::chain-gmca-key"))!.urn;
+    const r = await stack!.pulumi(["preview", "--replace", urn]);
+    expect(r.code).not.toBe(0);
+    const out = r.stdout + r.stderr;
+    expect(out).toContain("chain-gmca-cert: the chain CA (gmca.crt) would be re-issued on a new key");
+    expect(out).toContain("stop every node, give every node the new gmca.crt");
   }, 300_000);
 });
