@@ -1,12 +1,13 @@
 /**
  * The Pulumi program: reads the stack's topology (`bcos:topology`), validates it before anything
  * is registered, and builds the consortium. Stack outputs: per node its ID, host and ports; per
- * agency its handover package and SDK bundle; per group its genesis timestamp and roles.
+ * agency its handover package and SDK bundle; per group its genesis timestamp and roles; every
+ * certificate with its notAfter and days left.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Consortium } from "./components";
 import { topologyFromConfigValue } from "./infra/topology/load";
-import { readHealthTimeoutSeconds } from "./infra/topology/validate-settings";
+import { readHealthTimeoutSeconds, readRenewBeforeDays } from "./infra/topology/validate-settings";
 
 const config = new pulumi.Config("bcos");
 // Throws the validator's message (path, value, fix) on bad input; nothing is registered then.
@@ -16,12 +17,15 @@ const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
 // With chain.install: how long a (re)started node may take to be healthy (default 60 s).
 // Checked here, before anything is registered: a fraction would break the install script.
 const healthTimeoutSeconds = readHealthTimeoutSeconds(config.get("healthTimeoutSeconds"));
+// Certificates are re-issued on their keys by the first `up` this many days before expiry (default 30).
+const renewBeforeDays = readRenewBeforeDays(config.get("renewBeforeDays"), model.chain.certValidityDays);
 // With chain.install: nodes the user moved to another host or deployDir by hand (see the refusal
 // of such a move in preview for the steps).
 const movedNodes = config.getObject<string[]>("movedNodes");
 
-const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, movedNodes });
+const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, renewBeforeDays, movedNodes });
 
 export const nodes = consortium.nodeSummaries;
 export const agencies = consortium.agencySummaries;
 export const groups = consortium.groupSummaries;
+export const certificates = consortium.certificateSummaries;

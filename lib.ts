@@ -7,6 +7,8 @@ export { Agency, ChainAuthority, Consortium, Group, Node, NodeInstall } from "./
 export type {
   AgencyArgs,
   AgencySummary,
+  CertificateExpiry,
+  CertificateSummaries,
   ChainAuthorityArgs,
   ConsortiumArgs,
   GroupArgs,

@@ -13,9 +13,10 @@ import { TextFile } from "../infra/providers/text-file";
 import { hostSite, nodePackageBase64 } from "../infra/remote";
 import { withRevokedNodes } from "../infra/topology/revoked-nodes";
 import type { Model } from "../infra/topology/types";
-import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
+import { readHealthTimeoutSeconds, readRenewBeforeDays } from "../infra/topology/validate-settings";
 import { Agency } from "./agency";
 import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
+import { certificateSummaries, type CertificateSummaries } from "./certificate-summary";
 import { ChainAuthority } from "./chain-authority";
 import { plainCredential, type CredentialOutputs, type Validity } from "./credential";
 import { Group } from "./group";
@@ -27,7 +28,7 @@ export interface ConsortiumArgs {
   model: Model;
   /** Folder for the agencies' handover packages (stack config `bcos:outputDir`). */
   outputDir: string;
-  /** Re-issue certificates this many days before they expire; default 30. */
+  /** Stack config `bcos:renewBeforeDays`: re-issue certificates (same keys) this many days before they expire; default 30. */
   renewBeforeDays?: number;
   /** With chain.install: seconds a (re)started node may take to be healthy; default 60. */
   healthTimeoutSeconds?: number;
@@ -88,6 +89,8 @@ export class Consortium extends pulumi.ComponentResource {
   readonly agencySummaries: pulumi.Output<Record<string, AgencySummary>>;
   /** Per group: genesis timestamp and declared roles. */
   readonly groupSummaries: pulumi.Output<Record<string, GroupSummary>>;
+  /** Every certificate with its notAfter and days left. */
+  readonly certificateSummaries: pulumi.Output<CertificateSummaries>;
 
   constructor(name: string, args: ConsortiumArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:Consortium", name, {}, opts);
@@ -95,7 +98,7 @@ export class Consortium extends pulumi.ComponentResource {
     // Programs other than index.ts pass it in directly; the install script needs whole seconds.
     const healthTimeoutSeconds = readHealthTimeoutSeconds(args.healthTimeoutSeconds);
     const { smCrypto } = model.chain;
-    const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: args.renewBeforeDays ?? 30 };
+    const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: readRenewBeforeDays(args.renewBeforeDays, model.chain.certValidityDays) };
 
     this.authority = new ChainAuthority("chain", { smCrypto, validity }, { parent: this });
     for (const agency of model.agencies) {
@@ -228,7 +231,8 @@ export class Consortium extends pulumi.ComponentResource {
         model.groups.map((g) => [String(g.id), { timestamp: this.groups[g.id].timestamp, sealers: g.sealers, observers: g.observers, free: g.free }]),
       ),
     );
-    this.registerOutputs({ nodes: this.nodeSummaries, agencies: this.agencySummaries, groups: this.groupSummaries });
+    this.certificateSummaries = certificateSummaries(this.authority, this.agencies, this.nodes);
+    this.registerOutputs({ nodes: this.nodeSummaries, agencies: this.agencySummaries, groups: this.groupSummaries, certificates: this.certificateSummaries });
   }
 
   /**

@@ -24,6 +24,8 @@ export interface CredentialOutputs {
   /** EC: the 128-hex public point; empty for RSA. */
   publicKeyHex: pulumi.Output<string>;
   certPem: pulumi.Output<string>;
+  /** When the certificate expires (ISO). */
+  notAfter: pulumi.Output<string>;
 }
 
 export interface CredentialSpec {
@@ -59,6 +61,7 @@ export function credential(name: string, spec: CredentialSpec, parent: pulumi.Re
     publicKeyPem: key.publicKeyPem,
     publicKeyHex: key.publicKeyHex,
     certPem: cert.certPem,
+    notAfter: cert.notAfter,
   };
 }
 

@@ -73,6 +73,7 @@ export class Node extends pulumi.ComponentResource {
       publicKeyPem: agency.channelNodeKey.publicKeyPem,
       publicKeyHex: pulumi.output(""),
       certPem: channelCert.certPem,
+      notAfter: channelCert.notAfter,
     };
     const identity = this.gmSign ?? this.std;
     this.nodeId = identity.publicKeyHex;

@@ -2,11 +2,19 @@
  * Certificates as resources. A certificate is re-issued (replaced; its key stays, being a
  * separate resource) only when what it certifies changes — profile, subject, subject key,
  * issuer certificate, validity — or when it enters its renewal window. Anything else is a no-op,
- * so a second `pulumi up` changes nothing.
+ * so a second `pulumi up` changes nothing. A chain CA is never re-issued on another key: every
+ * node trusts it, so that is a migration `up` cannot roll out (see `chainCaKeyChange`).
+ *
+ * A v1 root (ca.crt, the channel CA: no key identifiers) is re-issued on its key in place, keeping
+ * its serial: certificates under it name it by issuer name and serial, and OpenSSL accepts the
+ * renewed root as their issuer only with the same serial. So nodes restarted with the renewed root
+ * and those not yet restarted still verify each other during the rolling restart.
  */
-import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import { createHash, X509Certificate } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { now as clockNow } from "../clock";
 import { issueCertificate, selfSignCertificate } from "../crypto/certificate";
+import { DAY_MS, daysLeft, inRenewalWindow } from "../crypto/expiry";
 import { PROFILES, type ProfileName } from "../crypto/profiles";
 
 export interface CertificateInputs {
@@ -21,6 +29,8 @@ export interface CertificateInputs {
   validityDays: number;
   /** Re-issue on the first `up` that runs less than this many days before expiry. */
   renewBeforeDays: number;
+  /** The resource's name, for messages (never a reason to re-issue). */
+  label?: string;
 }
 
 /** Outputs never carry the issuer's private key. */
@@ -30,13 +40,21 @@ export interface CertificateOutputs extends Omit<CertificateInputs, "issuerPriva
   notAfter: string;
 }
 
-const DAY_MS = 86_400_000;
+export interface CertificateProviderOptions {
+  /** Renewal warnings; default pulumi.log.warn (shown by preview and up). */
+  warn?: (message: string) => void;
+  /** Default: infra/clock (BCOS_NOW in tests). */
+  now?: () => Date;
+}
+
 /** Inputs whose change means the certificate says something else: re-issue. */
 const REISSUE_ON: readonly (keyof CertificateInputs)[] = ["profile", "subjectName", "subjectPublicKeyPem", "issuerCertPem", "validityDays"];
-
-export function inRenewalWindow(outs: Pick<CertificateOutputs, "notAfter">, renewBeforeDays: number, now: Date): boolean {
-  return now.getTime() >= Date.parse(outs.notAfter) - renewBeforeDays * DAY_MS;
-}
+/** The roots every node trusts (ca.crt, gmca.crt). */
+const CHAIN_CA_PROFILES: readonly ProfileName[] = ["chainCa", "gmChainCa"];
+/** Self-signed roots without key identifiers: what they sign names them by issuer and serial. */
+const V1_ROOT_PROFILES: readonly ProfileName[] = ["chainCa", "channelCa"];
+/** Certificates that sign others: those are re-issued with them. */
+const SIGNING_PROFILES: readonly ProfileName[] = [...CHAIN_CA_PROFILES, "agencyCa", "gmAgencyCa", "channelCa"];
 
 function failures(news: CertificateInputs): pulumi.dynamic.CheckFailure[] {
   const problems: pulumi.dynamic.CheckFailure[] = [];
@@ -54,47 +72,102 @@ function failures(news: CertificateInputs): pulumi.dynamic.CheckFailure[] {
   return problems;
 }
 
-function issue(inputs: CertificateInputs): CertificateOutputs {
-  // Whole seconds: X.509 times have no fractions, and notAfter must match what the cert says.
-  const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const common = { profile: inputs.profile, subjectName: inputs.subjectName, validityDays: inputs.validityDays, notBefore };
-  const certPem =
-    inputs.issuerCertPem === undefined
-      ? selfSignCertificate({ ...common, privateKeyPem: inputs.issuerPrivateKeyPem })
-      : issueCertificate({
-          ...common,
-          subjectPublicKeyPem: inputs.subjectPublicKeyPem,
-          issuer: { certPem: inputs.issuerCertPem, privateKeyPem: inputs.issuerPrivateKeyPem },
-        });
-  const { issuerPrivateKeyPem: _secret, ...visible } = inputs;
+/**
+ * A chain CA certificate about to be made on another key (in preview the new key is still
+ * unknown, so any difference counts). Every node checks its peers against the chain CA it holds:
+ * during a rolling restart the nodes given certificates under a new key and those not yet
+ * restarted would refuse each other, and the groups would lose quorum.
+ */
+function chainCaKeyChange(olds: Partial<CertificateInputs>, news: CertificateInputs): pulumi.dynamic.CheckFailure | undefined {
+  if (!CHAIN_CA_PROFILES.includes(news.profile) || olds.subjectPublicKeyPem === undefined || olds.subjectPublicKeyPem === news.subjectPublicKeyPem) return undefined;
+  const file = news.profile === "gmChainCa" ? "gmca.crt" : "ca.crt";
   return {
-    ...visible,
-    certPem,
-    notBefore: notBefore.toISOString(),
-    notAfter: new Date(notBefore.getTime() + inputs.validityDays * DAY_MS).toISOString(),
+    property: "subjectPublicKeyPem",
+    reason:
+      `${news.label ?? news.profile}: the chain CA (${file}) would be re-issued on a new key. Every node trusts the chain CA's key; ` +
+      `nodes restarted with certificates under a new key could not talk to those not yet restarted, so the groups would lose quorum ` +
+      `during the rolling restart. pulumi up renews a chain CA only on its own key. The key changes when its resource is replaced ` +
+      `(pulumi up --replace, or deleted from the state): keep it, or restore the state that holds it (pulumi stack import from a backup). ` +
+      `Moving to a new chain CA key is a migration with downtime, done by hand: stop every node, give every node the new ${file} ` +
+      `with agency and node certificates re-issued under it, and start them again.`,
   };
 }
 
-export const certificateProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: unknown, news: CertificateInputs) {
-    const problems = failures(news);
-    return problems.length > 0 ? { failures: problems } : { inputs: news };
-  },
+/** A v1 root re-issued on the same key: in place, with its serial (see the module comment). */
+const keepsSerial = (olds: CertificateOutputs, news: CertificateInputs) =>
+  V1_ROOT_PROFILES.includes(news.profile) && olds.profile === news.profile && olds.subjectPublicKeyPem === news.subjectPublicKeyPem;
 
-  async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
-    const replaces: string[] = REISSUE_ON.filter((key) => olds[key as keyof CertificateOutputs] !== news[key]);
-    if (inRenewalWindow(olds, news.renewBeforeDays, new Date())) replaces.push("notAfter");
-    if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
-    return { changes: olds.renewBeforeDays !== news.renewBeforeDays };
-  },
+const serialOf = (certPem: string) => BigInt(`0x${new X509Certificate(certPem).serialNumber}`);
 
-  async create(inputs: CertificateInputs) {
-    const outs = issue(inputs);
-    return { id: createHash("sha256").update(outs.certPem).digest("hex").slice(0, 32), outs };
-  },
+export function createCertificateProvider(options: CertificateProviderOptions = {}): pulumi.dynamic.ResourceProvider {
+  const warn = options.warn ?? ((message: string) => void pulumi.log.warn(message));
+  const now = options.now ?? (() => clockNow());
 
-  /** Only the renewal window (or the provider's code) changed: the certificate stays. */
-  async update(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
-    return { outs: { ...olds, renewBeforeDays: news.renewBeforeDays } };
-  },
-};
+  /** Why the certificate must be re-issued: the inputs that changed, and `notAfter` in the renewal window. */
+  function reissueReasons(olds: CertificateOutputs, news: CertificateInputs, at: Date): string[] {
+    const reasons: string[] = REISSUE_ON.filter((key) => olds[key as keyof CertificateOutputs] !== news[key]);
+    if (inRenewalWindow(olds.notAfter, news.renewBeforeDays, at)) reasons.push("notAfter");
+    return reasons;
+  }
+
+  function issue(inputs: CertificateInputs, serial?: bigint): CertificateOutputs {
+    // Whole seconds: X.509 times have no fractions, and notAfter must match what the cert says.
+    const notBefore = new Date(Math.floor(now().getTime() / 1000) * 1000);
+    const common = { profile: inputs.profile, subjectName: inputs.subjectName, validityDays: inputs.validityDays, notBefore, serial };
+    const certPem =
+      inputs.issuerCertPem === undefined
+        ? selfSignCertificate({ ...common, privateKeyPem: inputs.issuerPrivateKeyPem })
+        : issueCertificate({
+            ...common,
+            subjectPublicKeyPem: inputs.subjectPublicKeyPem,
+            issuer: { certPem: inputs.issuerCertPem, privateKeyPem: inputs.issuerPrivateKeyPem },
+          });
+    const { issuerPrivateKeyPem: _secret, ...visible } = inputs;
+    return {
+      ...visible,
+      certPem,
+      notBefore: notBefore.toISOString(),
+      notAfter: new Date(notBefore.getTime() + inputs.validityDays * DAY_MS).toISOString(),
+    };
+  }
+
+  return {
+    async check(olds: Partial<CertificateInputs> | undefined, news: CertificateInputs) {
+      const problems = failures(news);
+      const keyChange = chainCaKeyChange(olds ?? {}, news);
+      if (keyChange) problems.push(keyChange);
+      return problems.length > 0 ? { failures: problems } : { inputs: news };
+    },
+
+    async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
+      const at = now();
+      const replaces = reissueReasons(olds, news, at);
+      if (replaces.includes("notAfter")) {
+        const left = daysLeft(olds.notAfter, at);
+        warn(
+          `${news.label ?? olds.label ?? news.profile}: expires ${olds.notAfter} (${left < 0 ? "expired" : `${left} days left`}; renewal window ` +
+            `bcos:renewBeforeDays = ${news.renewBeforeDays}): pulumi up re-issues it on the same key` +
+            (SIGNING_PROFILES.includes(news.profile) ? ", and the certificates it signs with it" : ""),
+        );
+      }
+      if (replaces.length > 0) return keepsSerial(olds, news) ? { changes: true } : { changes: true, replaces, deleteBeforeReplace: false };
+      return { changes: olds.renewBeforeDays !== news.renewBeforeDays };
+    },
+
+    async create(inputs: CertificateInputs) {
+      const outs = issue(inputs);
+      return { id: createHash("sha256").update(outs.certPem).digest("hex").slice(0, 32), outs };
+    },
+
+    /**
+     * A v1 root re-issued on its key keeps its serial; otherwise only the renewal window (or the
+     * provider's code) changed, and the certificate stays.
+     */
+    async update(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
+      if (keepsSerial(olds, news) && reissueReasons(olds, news, now()).length > 0) return { outs: issue(news, serialOf(olds.certPem)) };
+      return { outs: { ...olds, renewBeforeDays: news.renewBeforeDays } };
+    },
+  };
+}
+
+export const certificateProvider = createCertificateProvider();

@@ -31,7 +31,7 @@ export class Certificate extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, issuerPrivateKeyPem: pulumi.secret(args.issuerPrivateKeyPem), certPem: undefined, notBefore: undefined, notAfter: undefined },
+      { ...args, label: name, issuerPrivateKeyPem: pulumi.secret(args.issuerPrivateKeyPem), certPem: undefined, notBefore: undefined, notAfter: undefined },
       opts,
       "bcos",
       "Certificate",

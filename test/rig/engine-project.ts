@@ -66,10 +66,10 @@ export interface EngineStack {
   readonly project: string;
   /** The stand-in node binary, copied into `work`. */
   readonly binary: string;
-  /** `pulumi <args>` on the stack; the flags go before a `--` (which ends them). */
-  pulumi(args: string[]): Promise<Run>;
+  /** `pulumi <args>` on the stack; the flags go before a `--` (which ends them). `extraEnv` is added to its environment. */
+  pulumi(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
   /** The same; throws with the output's tails on a non-zero exit (never printing what follows `--`). */
-  pulumiOk(args: string[]): Promise<Run>;
+  pulumiOk(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
   /** Writes the topology (and the outputs dir, a 30 s health timeout) into the stack file, keeping other settings. */
   writeTopology(topology: Record<string, unknown>): void;
 }
@@ -102,14 +102,14 @@ export async function startEngineStack(repoRoot: string, prefix: string, stack: 
   };
   delete env.SSH_AUTH_SOCK;
 
-  const pulumi = (args: string[]): Promise<Run> => {
+  const pulumi = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => {
     const dash = args.indexOf("--");
     const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", stack];
     const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
-    return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
+    return run(join(binDir, "pulumi"), full, { cwd: project, env: { ...env, ...extraEnv }, timeoutMs: 300_000 });
   };
-  const pulumiOk = async (args: string[]): Promise<Run> => {
-    const r = await pulumi(args);
+  const pulumiOk = async (args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run> => {
+    const r = await pulumi(args, extraEnv);
     const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
     if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
     return r;
