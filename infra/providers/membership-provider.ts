@@ -4,7 +4,9 @@
  * its inputs the roles the topology declares; `create`/`update` observe the chain, plan with the
  * quorum-safe planner and execute the steps, so a run that failed halfway resumes from the chain
  * as it is. `check` plans during preview when the chain answers and fails with the planner's
- * refusal, arithmetic included.
+ * refusal, arithmetic included; an accepted plan with steps becomes the input `plan` (lines, see
+ * plan-text.ts), which the engine prints under `pulumi preview --diff`. When the chain cannot be
+ * observed, `plan` is planned from the roles last applied with every node assumed live.
  *
  * Roles are a map node → sealer | observer | free, because the Node dynamic provider host
  * passes no detailed diff to the engine: a map makes the engine's own property diff read
@@ -17,7 +19,8 @@ import { joinGroupOnHosts } from "../membership/join-group";
 import { observeChain, rolesOf, type Observation } from "../membership/observe";
 import { HostKeyMismatchError, NodeEndpoints, type NodeEndpoint } from "../remote/ssh-tunnel";
 import { RpcClient } from "../rpc/client";
-import { planMembership, type MembershipPlan } from "../topology/membership-plan";
+import { groupPlanText, type GroupPlanView } from "../membership/plan-text";
+import { planMembership, type MembershipPlan, type NodeFacts } from "../topology/membership-plan";
 import type { GenesisParams, Group } from "../topology/types";
 
 export type DeclaredRole = "sealer" | "observer" | "free";
@@ -50,9 +53,14 @@ export interface MembershipInputs {
   sshPrivateKeys: Record<string, string>;
   /** The governance account's SM2 key (PEM); secret. */
   governanceKeyPem: string;
+  /**
+   * Set by `check` only: the steps `up` will send and why they are safe, one line each, so the
+   * preview's diff shows them. Never compared and never an output (a stale plan is no state).
+   */
+  plan?: string[];
 }
 
-/** The same shape, with `roles` as the chain reports them. */
+/** The same shape, with `roles` as the chain reports them (and no `plan`). */
 export type MembershipOutputs = MembershipInputs;
 
 export interface MembershipProviderOptions {
@@ -147,6 +155,46 @@ function withPendingNodes(inputs: MembershipInputs, observation: Observation): O
   return { ...observation, nodes };
 }
 
+/** `inputs` with the plan's lines as `plan`, or without `plan` when there is nothing to do. */
+function withPlan(inputs: MembershipInputs, lines: string[]): { inputs: MembershipInputs } {
+  const { plan: _stale, ...rest } = inputs;
+  return { inputs: lines.length ? { ...rest, plan: lines } : rest };
+}
+
+const listsOf = (roles: Record<string, DeclaredRole>) => {
+  const having = (role: DeclaredRole) => Object.keys(roles).filter((n) => roles[n] === role).sort();
+  return { sealers: having("sealer"), observers: having("observer"), free: having("free") };
+};
+
+/**
+ * The plan when the chain cannot be observed: from the roles last applied (`olds`), or for a group
+ * new to this stack from its genesis sealers (the install starts it there), with every node there
+ * live and synced and every other node about to be installed running the group (pending). Values
+ * only known during the update (a new node's ID, a genesis timestamp) are not needed for that.
+ */
+function assumedPlanText(olds: Partial<MembershipInputs> | undefined, news: MembershipInputs): string[] {
+  const known = (v: unknown) => typeof v === "object" && v !== null && !JSON.stringify(v).includes(UNKNOWN);
+  if (!known(news.roles) || !known(news.genesis) || typeof news.groupId !== "number") return [];
+  const applied = known(olds?.roles) && olds?.groupId === news.groupId ? listsOf(olds!.roles!) : undefined;
+  const frozen = known(news.genesisSealerIds) && known(news.nodeIds) ? genesisSealers(news)[news.groupId] : undefined;
+  const start = applied ?? { sealers: [...(frozen ?? listsOf(news.roles).sealers)].sort(), observers: [], free: [] };
+  const group = news.groupId;
+  const running = new Set([...start.sealers, ...start.observers]);
+  const names = [...new Set([...Object.keys(news.roles), ...start.sealers, ...start.observers, ...start.free])].sort();
+  const nodes: Record<string, NodeFacts> = {};
+  for (const name of names) {
+    const peers = names.filter((n) => n !== name);
+    nodes[name] = running.has(name) ? { status: "up", peers, groups: { [group]: 0 } } : { status: "pending", peers, groups: { [group]: null } };
+  }
+  const planned = planMembership({
+    declared: [declaredGroup(news)],
+    chain: { [group]: { sealers: start.sealers, observers: start.observers, height: 0 } },
+    nodes,
+  });
+  const view: GroupPlanView = { group, consensus: news.genesis.consensus, start, source: applied ? "applied" : "genesis", plan: planned };
+  return groupPlanText(view);
+}
+
 function inputProblems(inputs: MembershipInputs): pulumi.dynamic.CheckFailure[] {
   const problems: pulumi.dynamic.CheckFailure[] = [];
   for (const [name, role] of Object.entries(inputs.roles)) {
@@ -185,27 +233,31 @@ export function createMembershipProvider(options: MembershipProviderOptions): pu
       log(`group ${group}: ${changes.length ? changes.join("; ") : "roles as declared"}; ${planned.steps.length} step(s)`);
       const joinGroup = options.joinGroupFor?.(inputs) ?? options.joinGroup ?? noJoinGroup;
       await executePlan(planned.steps, { access, governanceKeyPem: inputs.governanceKeyPem, joinGroup, onProgress: log });
-      return { ...inputs, roles: foundRoles(await observeChain(access, [group]), group, inputs.roles) };
+      const { plan: _planned, ...declared } = inputs;
+      return { ...declared, roles: foundRoles(await observeChain(access, [group]), group, inputs.roles) };
     });
   }
 
   return {
-    async check(_olds: unknown, news: MembershipInputs) {
+    async check(olds: Partial<MembershipInputs> | undefined, news: MembershipInputs) {
       const problems = inputProblems(news);
       if (problems.length) return { failures: problems };
-      if (JSON.stringify(news).includes(UNKNOWN)) return { inputs: news };
+      if (JSON.stringify(news).includes(UNKNOWN)) return withPlan(news, assumedPlanText(olds, news));
       try {
         return await withChain(news, async (access) => {
           const observation = await observeChain(access, [news.groupId]);
           // Nothing answers yet (the chain is being installed by this update): the run plans for real.
-          if (Object.values(observation.nodes).every((n) => n.status === "down")) return { inputs: news };
+          if (Object.values(observation.nodes).every((n) => n.status === "down")) return withPlan(news, assumedPlanText(olds, news));
           const planned = plan(news, withPendingNodes(news, observation));
-          return planned.ok ? { inputs: news } : { failures: planned.refusals.map((reason) => ({ property: "roles", reason })) };
+          if (!planned.ok) return { failures: planned.refusals.map((reason) => ({ property: "roles", reason })) };
+          const chain = observation.chain[news.groupId];
+          const start = chain && { sealers: chain.sealers, observers: chain.observers };
+          return withPlan(news, groupPlanText({ group: news.groupId, consensus: news.genesis.consensus, start, source: "chain", plan: planned }));
         });
       } catch (e) {
         if (e instanceof HostKeyMismatchError) return { failures: [{ property: "endpoints", reason: e.message }] };
         log(`group ${news.groupId}: the chain could not be observed during check, so the change is planned when it is applied: ${(e as Error).message}`);
-        return { inputs: news };
+        return withPlan(news, assumedPlanText(olds, news));
       }
     },
 

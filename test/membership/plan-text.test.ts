@@ -88,7 +88,7 @@ describe("the membership plan as preview lines", () => {
   });
 
   it("a new group: generateGroup on every member, then startGroup", () => {
-    const plan = planned({ 1: GROUP1 }, { 1: { consensus: "pbft", sealers: GROUP1.sealers, timestamp: TIMESTAMP }, 3: { consensus: "pbft", sealers: ["node3", "node5"], timestamp: TIMESTAMP } });
+    const plan = planned({ 1: GROUP1 }, { 1: { consensus: "pbft", sealers: [...GROUP1.sealers], timestamp: TIMESTAMP }, 3: { consensus: "pbft", sealers: ["node3", "node5"], timestamp: TIMESTAMP } });
     expect(groupPlanText({ group: 3, consensus: "pbft", source: "chain", plan })).toEqual([
       "group 3 (pbft): not on the chain yet",
       "group 3 step 1: generateGroup on node3: the same genesis on every member, sealers node3, node5",
