@@ -14,10 +14,10 @@ export interface GroupPlanView {
   /** The lists the plan starts from; absent for a group that is not on the chain yet. */
   start?: { sealers: readonly string[]; observers: readonly string[] };
   /**
-   * Where `start` comes from. chain: observed now, with each node's liveness. applied or genesis:
-   * the chain cannot be observed in this preview (nodes not installed yet, values known only
-   * during the update), so the plan starts from the roles last applied, or for a group new to
-   * this stack from its genesis sealers, assumes every node live, and `up` plans again against the chain.
+   * Where `start` comes from. chain: observed now, with each node's liveness. applied: the chain
+   * cannot be observed in this preview (nodes not installed yet), so the plan starts from the roles
+   * last applied. genesis: the group is not on the chain yet and the install starts it from its
+   * genesis sealers. Both assume every node live, and `up` plans again against the chain.
    */
   source: "chain" | "applied" | "genesis";
   plan: MembershipPlan;
@@ -61,10 +61,12 @@ function stepText(step: MembershipStep, threshold: number): string {
 /** Where the plan starts, and whether that was seen on the chain or assumed. */
 function startLines(view: GroupPlanView): string[] {
   const head = `group ${view.group} (${view.consensus})`;
-  const lists = view.start ? `sealers ${list(view.start.sealers)}; observers ${list(view.start.observers)}` : "not on the chain yet";
-  if (view.source === "chain") return [view.start ? `${head}: ${lists}, as the chain reports now` : `${head}: ${lists}`];
-  const from = view.source === "applied" ? "as last applied" : "as its genesis starts it";
-  return [`${head}: ${lists}, ${from}`, `group ${view.group}: the chain cannot be observed in this preview; this assumes every node live, and up confirms the plan against the chain`];
+  const lists = view.start ? `sealers ${list(view.start.sealers)}; observers ${list(view.start.observers)}` : "";
+  const assumed = "this assumes every node live, and up confirms the plan against the chain";
+  if (!view.start) return [`${head}: not on the chain yet`];
+  if (view.source === "chain") return [`${head}: ${lists}, as the chain reports now`];
+  if (view.source === "applied") return [`${head}: ${lists}, as last applied`, `group ${view.group}: the chain cannot be observed in this preview; ${assumed}`];
+  return [`${head}: not on the chain yet; the install starts it from its genesis with ${lists}`, `group ${view.group}: ${assumed}`];
 }
 
 /** No lines when the plan is accepted and has nothing to do. */

@@ -6,7 +6,8 @@
  * as it is. `check` plans during preview when the chain answers and fails with the planner's
  * refusal, arithmetic included; an accepted plan with steps becomes the input `plan` (lines, see
  * plan-text.ts), which the engine prints under `pulumi preview --diff`. When the chain cannot be
- * observed, `plan` is planned from the roles last applied with every node assumed live.
+ * observed, or the group is not on it yet, `plan` starts from the roles last applied or the
+ * group's genesis, with every node assumed live.
  *
  * Roles are a map node → sealer | observer | free, because the Node dynamic provider host
  * passes no detailed diff to the engine: a map makes the engine's own property diff read
@@ -155,6 +156,33 @@ function withPendingNodes(inputs: MembershipInputs, observation: Observation): O
   return { ...observation, nodes };
 }
 
+const isKnown = (v: unknown): boolean => v !== undefined && !JSON.stringify(v).includes(UNKNOWN);
+
+/**
+ * What a preview can observe the chain with: the nodes whose ID, endpoint and SSH key are known
+ * (a node created by this update has none yet). A genesis timestamp known only during the update
+ * becomes 0 (the plan's text never shows it); frozen sealers not known yet are the declared ones,
+ * as they are frozen from the declaration. Undefined when the roles or no node are known.
+ */
+function observableInputs(news: MembershipInputs): MembershipInputs | undefined {
+  if (!isKnown(news.roles) || !isKnown(news.genesis) || !isKnown(news.groupId) || typeof news.nodeIds !== "object" || typeof news.endpoints !== "object") return undefined;
+  const keys = typeof news.sshPrivateKeys === "object" ? news.sshPrivateKeys : {};
+  const names = Object.keys(news.nodeIds).filter((n) => {
+    const endpoint = news.endpoints[n];
+    return isKnown(news.nodeIds[n]) && isKnown(endpoint) && (endpoint.connection.kind === "local" || isKnown(keys[endpoint.address]));
+  });
+  if (names.length === 0) return undefined;
+  const pick = <T>(map: Record<string, T>) => Object.fromEntries(names.filter((n) => n in map).map((n) => [n, map[n]]));
+  return {
+    ...news,
+    nodeIds: pick(news.nodeIds),
+    endpoints: pick(news.endpoints),
+    sshPrivateKeys: keys,
+    timestamp: news.timestamp === undefined || isKnown(news.timestamp) ? news.timestamp : 0,
+    genesisSealerIds: isKnown(news.genesisSealerIds) ? news.genesisSealerIds : undefined,
+  };
+}
+
 /** `inputs` with the plan's lines as `plan`, or without `plan` when there is nothing to do. */
 function withPlan(inputs: MembershipInputs, lines: string[]): { inputs: MembershipInputs } {
   const { plan: _stale, ...rest } = inputs;
@@ -173,10 +201,9 @@ const listsOf = (roles: Record<string, DeclaredRole>) => {
  * only known during the update (a new node's ID, a genesis timestamp) are not needed for that.
  */
 function assumedPlanText(olds: Partial<MembershipInputs> | undefined, news: MembershipInputs): string[] {
-  const known = (v: unknown) => typeof v === "object" && v !== null && !JSON.stringify(v).includes(UNKNOWN);
-  if (!known(news.roles) || !known(news.genesis) || typeof news.groupId !== "number") return [];
-  const applied = known(olds?.roles) && olds?.groupId === news.groupId ? listsOf(olds!.roles!) : undefined;
-  const frozen = known(news.genesisSealerIds) && known(news.nodeIds) ? genesisSealers(news)[news.groupId] : undefined;
+  if (!isKnown(news.roles) || !isKnown(news.genesis) || typeof news.groupId !== "number") return [];
+  const applied = isKnown(olds?.roles) && olds?.groupId === news.groupId ? listsOf(olds!.roles!) : undefined;
+  const frozen = isKnown(news.genesisSealerIds) && isKnown(news.nodeIds) ? genesisSealers(news)[news.groupId] : undefined;
   const start = applied ?? { sealers: [...(frozen ?? listsOf(news.roles).sealers)].sort(), observers: [], free: [] };
   const group = news.groupId;
   const running = new Set([...start.sealers, ...start.observers]);
@@ -242,16 +269,25 @@ export function createMembershipProvider(options: MembershipProviderOptions): pu
     async check(olds: Partial<MembershipInputs> | undefined, news: MembershipInputs) {
       const problems = inputProblems(news);
       if (problems.length) return { failures: problems };
-      if (JSON.stringify(news).includes(UNKNOWN)) return withPlan(news, assumedPlanText(olds, news));
+      const observable = observableInputs(news);
+      if (!observable) return withPlan(news, assumedPlanText(olds, news));
       try {
-        return await withChain(news, async (access) => {
+        return await withChain(observable, async (access) => {
           const observation = await observeChain(access, [news.groupId]);
           // Nothing answers yet (the chain is being installed by this update): the run plans for real.
           if (Object.values(observation.nodes).every((n) => n.status === "down")) return withPlan(news, assumedPlanText(olds, news));
-          const planned = plan(news, withPendingNodes(news, observation));
-          if (!planned.ok) return { failures: planned.refusals.map((reason) => ({ property: "roles", reason })) };
           const chain = observation.chain[news.groupId];
-          const start = chain && { sealers: chain.sealers, observers: chain.observers };
+          const partial = Object.keys(observable.nodeIds).length < Object.keys(news.nodeIds).length;
+          // A member whose ID is known only during the update cannot be named: the lists cannot be read.
+          if (partial && chain && [...chain.sealers, ...chain.observers].some((n) => !(n in observable.nodeIds))) return withPlan(news, assumedPlanText(olds, news));
+          // Nodes known only during the update are about to be installed: down here, pending below.
+          const nodes = { ...observation.nodes };
+          for (const name of Object.keys(news.roles)) nodes[name] ??= { status: "down", peers: [], groups: {} };
+          const planned = plan(observable, withPendingNodes(observable, { ...observation, nodes }));
+          if (!planned.ok) return { failures: planned.refusals.map((reason) => ({ property: "roles", reason })) };
+          // The install starts a new group from its genesis before this resource runs.
+          if (!chain) return withPlan(news, assumedPlanText(undefined, news));
+          const start = { sealers: chain.sealers, observers: chain.observers };
           return withPlan(news, groupPlanText({ group: news.groupId, consensus: news.genesis.consensus, start, source: "chain", plan: planned }));
         });
       } catch (e) {
