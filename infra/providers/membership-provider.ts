@@ -144,14 +144,15 @@ function plan(inputs: MembershipInputs, observation: Observation): MembershipPla
 
 /**
  * During preview a node the update is about to install is down but will be started before this
- * resource runs: a declared node that is down and not in the group's lists counts as pending.
+ * resource runs: a declared node that is down and not in the group's lists counts as pending, and
+ * as running the group without a role (its package ships the group's files and the install starts it).
  */
 function withPendingNodes(inputs: MembershipInputs, observation: Observation): Observation {
   const chain = observation.chain[inputs.groupId];
   const listed = new Set([...(chain?.sealers ?? []), ...(chain?.observers ?? [])]);
   const nodes = { ...observation.nodes };
   for (const name of Object.keys(inputs.roles)) {
-    if (nodes[name]?.status === "down" && !listed.has(name)) nodes[name] = { ...nodes[name], status: "pending" };
+    if (nodes[name]?.status === "down" && !listed.has(name)) nodes[name] = { ...nodes[name], status: "pending", groups: { ...nodes[name].groups, [inputs.groupId]: null } };
   }
   return { ...observation, nodes };
 }
