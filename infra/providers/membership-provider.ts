@@ -4,7 +4,10 @@
  * its inputs the roles the topology declares; `create`/`update` observe the chain, plan with the
  * quorum-safe planner and execute the steps, so a run that failed halfway resumes from the chain
  * as it is. `check` plans during preview when the chain answers and fails with the planner's
- * refusal, arithmetic included.
+ * refusal, arithmetic included; an accepted plan with steps becomes the input `plan` (lines, see
+ * plan-text.ts), which the engine prints under `pulumi preview --diff`. When the chain cannot be
+ * observed, or the group is not on it yet, `plan` starts from the roles last applied or the
+ * group's genesis, with every node assumed live.
  *
  * Roles are a map node → sealer | observer | free, because the Node dynamic provider host
  * passes no detailed diff to the engine: a map makes the engine's own property diff read
@@ -17,7 +20,8 @@ import { joinGroupOnHosts } from "../membership/join-group";
 import { observeChain, rolesOf, type Observation } from "../membership/observe";
 import { HostKeyMismatchError, NodeEndpoints, type NodeEndpoint } from "../remote/ssh-tunnel";
 import { RpcClient } from "../rpc/client";
-import { planMembership, type MembershipPlan } from "../topology/membership-plan";
+import { groupPlanText, type GroupPlanView } from "../membership/plan-text";
+import { planMembership, type MembershipPlan, type NodeFacts } from "../topology/membership-plan";
 import type { GenesisParams, Group } from "../topology/types";
 
 export type DeclaredRole = "sealer" | "observer" | "free";
@@ -50,9 +54,14 @@ export interface MembershipInputs {
   sshPrivateKeys: Record<string, string>;
   /** The governance account's SM2 key (PEM); secret. */
   governanceKeyPem: string;
+  /**
+   * Set by `check` only: the steps `up` will send and why they are safe, one line each, so the
+   * preview's diff shows them. Never compared and never an output (a stale plan is no state).
+   */
+  plan?: string[];
 }
 
-/** The same shape, with `roles` as the chain reports them. */
+/** The same shape, with `roles` as the chain reports them (and no `plan`). */
 export type MembershipOutputs = MembershipInputs;
 
 export interface MembershipProviderOptions {
@@ -135,16 +144,83 @@ function plan(inputs: MembershipInputs, observation: Observation): MembershipPla
 
 /**
  * During preview a node the update is about to install is down but will be started before this
- * resource runs: a declared node that is down and not in the group's lists counts as pending.
+ * resource runs: a declared node that is down and not in the group's lists counts as pending, and
+ * as running the group without a role (its package ships the group's files and the install starts it).
  */
 function withPendingNodes(inputs: MembershipInputs, observation: Observation): Observation {
   const chain = observation.chain[inputs.groupId];
   const listed = new Set([...(chain?.sealers ?? []), ...(chain?.observers ?? [])]);
   const nodes = { ...observation.nodes };
   for (const name of Object.keys(inputs.roles)) {
-    if (nodes[name]?.status === "down" && !listed.has(name)) nodes[name] = { ...nodes[name], status: "pending" };
+    if (nodes[name]?.status === "down" && !listed.has(name)) nodes[name] = { ...nodes[name], status: "pending", groups: { ...nodes[name].groups, [inputs.groupId]: null } };
   }
   return { ...observation, nodes };
+}
+
+const isKnown = (v: unknown): boolean => v !== undefined && !JSON.stringify(v).includes(UNKNOWN);
+
+/**
+ * What a preview can observe the chain with: the nodes whose ID, endpoint and SSH key are known
+ * (a node created by this update has none yet). A genesis timestamp known only during the update
+ * becomes 0 (the plan's text never shows it); frozen sealers not known yet are the declared ones,
+ * as they are frozen from the declaration. Undefined when the roles or no node are known.
+ */
+function observableInputs(news: MembershipInputs): MembershipInputs | undefined {
+  if (!isKnown(news.roles) || !isKnown(news.genesis) || !isKnown(news.groupId) || typeof news.nodeIds !== "object" || typeof news.endpoints !== "object") return undefined;
+  const keys = typeof news.sshPrivateKeys === "object" ? news.sshPrivateKeys : {};
+  const names = Object.keys(news.nodeIds).filter((n) => {
+    const endpoint = news.endpoints[n];
+    return isKnown(news.nodeIds[n]) && isKnown(endpoint) && (endpoint.connection.kind === "local" || isKnown(keys[endpoint.address]));
+  });
+  if (names.length === 0) return undefined;
+  const pick = <T>(map: Record<string, T>) => Object.fromEntries(names.filter((n) => n in map).map((n) => [n, map[n]]));
+  return {
+    ...news,
+    nodeIds: pick(news.nodeIds),
+    endpoints: pick(news.endpoints),
+    sshPrivateKeys: keys,
+    timestamp: news.timestamp === undefined || isKnown(news.timestamp) ? news.timestamp : 0,
+    genesisSealerIds: isKnown(news.genesisSealerIds) ? news.genesisSealerIds : undefined,
+  };
+}
+
+/** `inputs` with the plan's lines as `plan`, or without `plan` when there is nothing to do. */
+function withPlan(inputs: MembershipInputs, lines: string[]): { inputs: MembershipInputs } {
+  const { plan: _stale, ...rest } = inputs;
+  return { inputs: lines.length ? { ...rest, plan: lines } : rest };
+}
+
+const listsOf = (roles: Record<string, DeclaredRole>) => {
+  const having = (role: DeclaredRole) => Object.keys(roles).filter((n) => roles[n] === role).sort();
+  return { sealers: having("sealer"), observers: having("observer"), free: having("free") };
+};
+
+/**
+ * The plan when the chain cannot be observed: from the roles last applied (`olds`), or for a group
+ * new to this stack from its genesis sealers (the install starts it there), with every node there
+ * live and synced and every other node about to be installed running the group (pending). Values
+ * only known during the update (a new node's ID, a genesis timestamp) are not needed for that.
+ */
+function assumedPlanText(olds: Partial<MembershipInputs> | undefined, news: MembershipInputs): string[] {
+  if (!isKnown(news.roles) || !isKnown(news.genesis) || typeof news.groupId !== "number") return [];
+  const applied = isKnown(olds?.roles) && olds?.groupId === news.groupId ? listsOf(olds!.roles!) : undefined;
+  const frozen = isKnown(news.genesisSealerIds) && isKnown(news.nodeIds) ? genesisSealers(news)[news.groupId] : undefined;
+  const start = applied ?? { sealers: [...(frozen ?? listsOf(news.roles).sealers)].sort(), observers: [], free: [] };
+  const group = news.groupId;
+  const running = new Set([...start.sealers, ...start.observers]);
+  const names = [...new Set([...Object.keys(news.roles), ...start.sealers, ...start.observers, ...start.free])].sort();
+  const nodes: Record<string, NodeFacts> = {};
+  for (const name of names) {
+    const peers = names.filter((n) => n !== name);
+    nodes[name] = running.has(name) ? { status: "up", peers, groups: { [group]: 0 } } : { status: "pending", peers, groups: { [group]: null } };
+  }
+  const planned = planMembership({
+    declared: [declaredGroup(news)],
+    chain: { [group]: { sealers: start.sealers, observers: start.observers, height: 0 } },
+    nodes,
+  });
+  const view: GroupPlanView = { group, consensus: news.genesis.consensus, start, source: applied ? "applied" : "genesis", plan: planned };
+  return groupPlanText(view);
 }
 
 function inputProblems(inputs: MembershipInputs): pulumi.dynamic.CheckFailure[] {
@@ -185,27 +261,40 @@ export function createMembershipProvider(options: MembershipProviderOptions): pu
       log(`group ${group}: ${changes.length ? changes.join("; ") : "roles as declared"}; ${planned.steps.length} step(s)`);
       const joinGroup = options.joinGroupFor?.(inputs) ?? options.joinGroup ?? noJoinGroup;
       await executePlan(planned.steps, { access, governanceKeyPem: inputs.governanceKeyPem, joinGroup, onProgress: log });
-      return { ...inputs, roles: foundRoles(await observeChain(access, [group]), group, inputs.roles) };
+      const { plan: _planned, ...declared } = inputs;
+      return { ...declared, roles: foundRoles(await observeChain(access, [group]), group, inputs.roles) };
     });
   }
 
   return {
-    async check(_olds: unknown, news: MembershipInputs) {
+    async check(olds: Partial<MembershipInputs> | undefined, news: MembershipInputs) {
       const problems = inputProblems(news);
       if (problems.length) return { failures: problems };
-      if (JSON.stringify(news).includes(UNKNOWN)) return { inputs: news };
+      const observable = observableInputs(news);
+      if (!observable) return withPlan(news, assumedPlanText(olds, news));
       try {
-        return await withChain(news, async (access) => {
+        return await withChain(observable, async (access) => {
           const observation = await observeChain(access, [news.groupId]);
           // Nothing answers yet (the chain is being installed by this update): the run plans for real.
-          if (Object.values(observation.nodes).every((n) => n.status === "down")) return { inputs: news };
-          const planned = plan(news, withPendingNodes(news, observation));
-          return planned.ok ? { inputs: news } : { failures: planned.refusals.map((reason) => ({ property: "roles", reason })) };
+          if (Object.values(observation.nodes).every((n) => n.status === "down")) return withPlan(news, assumedPlanText(olds, news));
+          const chain = observation.chain[news.groupId];
+          const partial = Object.keys(observable.nodeIds).length < Object.keys(news.nodeIds).length;
+          // A member whose ID is known only during the update cannot be named: the lists cannot be read.
+          if (partial && chain && [...chain.sealers, ...chain.observers].some((n) => !(n in observable.nodeIds))) return withPlan(news, assumedPlanText(olds, news));
+          // Nodes known only during the update are about to be installed: down here, pending below.
+          const nodes = { ...observation.nodes };
+          for (const name of Object.keys(news.roles)) nodes[name] ??= { status: "down", peers: [], groups: {} };
+          const planned = plan(observable, withPendingNodes(observable, { ...observation, nodes }));
+          if (!planned.ok) return { failures: planned.refusals.map((reason) => ({ property: "roles", reason })) };
+          // The install starts a new group from its genesis before this resource runs.
+          if (!chain) return withPlan(news, assumedPlanText(undefined, news));
+          const start = { sealers: chain.sealers, observers: chain.observers };
+          return withPlan(news, groupPlanText({ group: news.groupId, consensus: news.genesis.consensus, start, source: "chain", plan: planned }));
         });
       } catch (e) {
         if (e instanceof HostKeyMismatchError) return { failures: [{ property: "endpoints", reason: e.message }] };
         log(`group ${news.groupId}: the chain could not be observed during check, so the change is planned when it is applied: ${(e as Error).message}`);
-        return { inputs: news };
+        return withPlan(news, assumedPlanText(olds, news));
       }
     },
 

@@ -10,7 +10,7 @@
  */
 import { assessLiveness, connected, describeReasons, type Liveness, type NodeFacts } from "./group-liveness";
 import { explainQuorum, quorumOf } from "./quorum";
-import type { Group } from "./types";
+import type { ConsensusType, Group } from "./types";
 
 /** What a member of the group reports (getSealerList, getObserverList, getBlockNumber). */
 export interface ChainGroupState {
@@ -52,6 +52,18 @@ export interface ConsensusStep {
   /** Every live member after the step: each must report the new lists before the next step. */
   confirmOn: string[];
   reason: string;
+  /** The sealer count across the step and the quorum after it, so a preview can show why the step is safe. */
+  quorum?: StepQuorum;
+}
+
+export interface StepQuorum {
+  consensus: ConsensusType;
+  sealersBefore: number;
+  sealersAfter: number;
+  /** Sealers counted live after the step (see group-liveness.ts). */
+  live: number;
+  /** Sealers the group needs after the step. */
+  needed: number;
 }
 
 /**
@@ -222,8 +234,11 @@ class GroupWalk {
       return false;
     }
     // Members after the step only: a removed node may never see its removal (sync serves members).
-    const confirmOn = this.liveness(sealers, observers).members.sort();
-    this.steps.push({ kind, group: this.group.id, node, via, confirmOn, reason: `${what}: ${reason}` });
+    const liveAfter = this.liveness(sealers, observers);
+    const confirmOn = [...liveAfter.members].sort();
+    const consensus = this.group.genesis.consensus;
+    const quorum = { consensus, sealersBefore: this.sealers.length, sealersAfter: sealers.length, live: liveAfter.sealers.length, needed: quorumOf(consensus, sealers.length).quorum };
+    this.steps.push({ kind, group: this.group.id, node, via, confirmOn, reason: `${what}: ${reason}`, quorum });
     this.sealers.splice(0, this.sealers.length, ...sealers);
     this.observers.splice(0, this.observers.length, ...observers);
     return true;

@@ -2,7 +2,7 @@
  * A membership change that would halt a group is refused in preview under the REAL Pulumi engine
  * (issue 11 acceptance): group 1 of four pbft sealers (stand-in nodes) installed on the sshd rig's
  * two hosts; node3 is stopped by hand, then node2 is declared an observer. That leaves n = 3
- * sealers of which two run, below pbft's quorum of 3, so `pulumi preview` fails naming the group,
+ * sealers of which two run, below pbft's quorum of 3, so `pulumi preview --diff` fails naming the group,
  * the arithmetic and node3, and the chain's lists stay as they were.
  *
  * Own port range: p2p 33100+, channel 23100+, JSON-RPC 11300+. Needs what seed-engine.test.ts
@@ -77,7 +77,7 @@ describe("a change that would halt a pbft group is refused in preview (stand-in 
 
     topology.groups["1"] = { ...topology.groups["1"], sealers: ["node0", "node1", "node3"], observers: ["node2"] };
     stack!.writeTopology(topology);
-    const preview = await stack!.pulumi(["preview"]);
+    const preview = await stack!.pulumi(["preview", "--diff"]);
     const output = preview.stdout + preview.stderr;
     expect(preview.code, output).not.toBe(0);
     expect(output).toContain("group 1 (pbft)");

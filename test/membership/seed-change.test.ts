@@ -186,7 +186,16 @@ describe("the seed's membership change on stand-ins", () => {
       expect(drifted.inputs.roles).toEqual(drifted.props.roles);
       expect(roleChanges(drifted.props.roles, declared)).toEqual(["node4: observer → none"]);
       expect(await provider.diff!("group-1", drifted.props, inputs())).toEqual({ changes: true });
-      expect(await provider.check!(drifted.props, inputs())).toEqual({ inputs: inputs() });
+      // The preview's plan: node4 leaves through a member that stays.
+      expect(await provider.check!(drifted.props, inputs())).toEqual({
+        inputs: {
+          ...inputs(),
+          plan: [
+            "group 1 (pbft): sealers node0, node3; observers node1, node4, as the chain reports now",
+            "group 1 step 1: removeNode node4 (via node0): sealers stay 2, pbft quorum 2 of 2 live",
+          ],
+        },
+      });
     });
 
     it("stand-in: update removes the drift and records the roles as found; check refuses a group without sealers", async () => {
@@ -216,7 +225,9 @@ describe("the seed's membership change on stand-ins", () => {
         endpoints: { ...inputs().endpoints, node6: { address: "127.0.0.1", rpcPort: closed, connection: { kind: "local" } } },
       });
       const olds = (await provider.read!("group-1", inputs())).props as MembershipOutputs;
-      expect(await provider.check!(olds, withNode6())).toEqual({ inputs: withNode6() });
+      const { inputs: checked } = (await provider.check!(olds, withNode6())) as { inputs: MembershipInputs };
+      expect(checked).toMatchObject(withNode6());
+      expect(checked.plan).toContain("group 1 step 3: addSealer node6 (via node0): sealers 2 → 3, pbft quorum 3 of 3 live");
       await expect(provider.update!("group-1", olds, withNode6())).rejects.toThrow(
         "group 1: the membership change is refused:\n  group 1 (pbft): cannot make node6 a sealer: it is down (it does not answer RPC)",
       );

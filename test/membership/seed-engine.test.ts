@@ -3,7 +3,8 @@
  * (five stand-in nodes) installed on the sshd rig's two hosts, then the seed's changes as one
  * topology edit: group 1 sealers node0, node3, observer node1, free node2; agency D's node5 (on
  * host1) joins group 2 as a sealer beside node3, node4; new group 3 (pbft) from node3 and node5.
- * One `pulumi up` applies it through the per-group Membership resources; then every member
+ * `pulumi preview --diff` shows each changing group's plan (the steps in order, with the sealers
+ * and quorum after each). One `pulumi up` applies it through the per-group Membership resources; then every member
  * reports the declared lists, group 3 runs on node3 and node5, node2 runs group 1 without a role,
  * a re-run plans nothing, and an addObserver made by hand with the stack's governance key shows
  * as drift on `pulumi refresh`.
@@ -98,8 +99,31 @@ describe("the seed's membership change under the real engine (stand-in nodes, ss
     expect(await namesOf(ids)).toEqual(["node0", "node1", "node2", "node3"]);
   }, 600_000);
 
-  it("one pulumi up applies the seed's change: every member reports the declared lists", async () => {
+  it("pulumi preview --diff shows, per group whose roles change, the steps up will send with the quorum after each", async () => {
     applySeedChange();
+    const preview = await pulumiOk(["preview", "--diff"]);
+    // The engine prints the Membership's `plan` input one line per element: `+ [2]: "group 1 step 1: …"`.
+    const plan = preview.stdout.split("\n").flatMap((line) => /^\s*\+\s+\[\d+\]: "(group \d.*)"$/.exec(line)?.[1] ?? []);
+    const shown = plan.join("\n");
+    // Group 1 is observed (its members' IDs are known); node5's ID is known only during the update.
+    expect(shown).toMatch(/^group 1 \(pbft\): sealers node[0-3], node[0-3], node[0-3], node[0-3]; observers none, as the chain reports now$/m);
+    const group1 = plan.filter((l) => l.startsWith("group 1 step"));
+    expect(group1).toEqual([
+      expect.stringMatching(/^group 1 step 1: addObserver node1 \(via node[03]\): sealers 4 → 3, pbft quorum 3 of 3 live$/),
+      expect.stringMatching(/^group 1 step 2: removeNode node2 \(via node[03]\): sealers 3 → 2, pbft quorum 2 of 2 live$/),
+    ]);
+    // node5, installed by this update with group 2's files, joins: an observer first, synced, then a sealer; raft's majority of 3 is 2.
+    const group2 = plan.filter((l) => l.startsWith("group 2 step")).map((l) => l.replace(/^group 2 step \d+: /, ""));
+    expect(group2).toEqual([
+      expect.stringMatching(/^addObserver node5 \(via node[34]\): sealers stay 2, raft quorum 2 of 2 live$/),
+      expect.stringMatching(/^wait until node5 is a member within 10 blocks of the group, connected to node[34], node[34]$/),
+      expect.stringMatching(/^addSealer node5 \(via node[34]\): sealers 2 → 3, raft quorum 2 of 3 live$/),
+    ]);
+    // Group 3 is new: the install starts it from its genesis with both sealers, leaving nothing to send.
+    expect(plan.filter((l) => l.startsWith("group 3"))).toEqual([]);
+  }, 300_000);
+
+  it("one pulumi up applies the seed's change: every member reports the declared lists", async () => {
     const r = await pulumiOk(["up", "--yes", "--skip-preview"]);
     expect(r.stdout).toMatch(/group 1: .*node1: sealer → observer/);
     for (const [group, declared] of Object.entries(DECLARED)) {

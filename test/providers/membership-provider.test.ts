@@ -92,11 +92,24 @@ describe("membership provider", () => {
     expect(await provider.diff!("group-1", olds, { ...olds, groupId: 2 })).toEqual({ changes: true, replaces: ["groupId"], deleteBeforeReplace: true });
   });
 
-  it("check passes inputs through when values are unknown in preview or no node answers yet", async () => {
+  it("check plans from the declaration, saying so, when values are unknown in preview or no node answers yet", async () => {
     const news = await inputs();
     const unknown = { ...news, nodeIds: { ...news.nodeIds, node2: UNKNOWN } };
-    expect(await provider.check!({}, unknown)).toEqual({ inputs: unknown });
-    expect(await provider.check!({}, news)).toEqual({ inputs: news });
+    // A group new to the stack starts from its genesis sealers; node1, about to be installed, becomes an observer.
+    const fromGenesis = [
+      "group 1 (pbft): not on the chain yet; the install starts it from its genesis with sealers node0; observers none",
+      "group 1: this assumes every node live, and up confirms the plan against the chain",
+      "group 1 step 1: addObserver node1 (via node0): sealers stay 1, pbft quorum 1 of 1 live",
+    ];
+    expect(await provider.check!({}, unknown)).toEqual({ inputs: { ...unknown, plan: fromGenesis } });
+    expect(await provider.check!({}, news)).toEqual({ inputs: { ...news, plan: fromGenesis } });
+    // An existing group starts from the roles last applied; a stale plan in the old inputs is not carried over.
+    const applied = { ...news, roles: { node0: "sealer", node1: "sealer", node2: "free" } as MembershipInputs["roles"], plan: ["stale"] };
+    const { inputs: checked } = (await provider.check!(applied, news)) as { inputs: MembershipInputs };
+    expect(checked.plan?.[0]).toBe("group 1 (pbft): sealers node0, node1; observers none, as last applied");
+    expect(checked.plan?.slice(2)).toEqual(["group 1 step 1: addObserver node1 (via node0): sealers 2 → 1, pbft quorum 1 of 1 live"]);
+    // Nothing to do: no plan at all, so an unchanged group shows no diff.
+    expect(await provider.check!({ ...news, plan: ["stale"] }, news)).toEqual({ inputs: news });
   });
 
   it("check refuses a new group whose declared sealers differ from its frozen genesis's, and passes when they match", async () => {
@@ -117,7 +130,10 @@ describe("membership provider", () => {
       const refused = (await provider.check!({}, { ...news, genesisSealerIds: [id(1), id(0)] })) as { failures: { property: string; reason: string }[] };
       expect(refused.failures).toHaveLength(1);
       expect(refused.failures[0].reason).toMatch(/^group 1 \(pbft\): is new, but an earlier run froze its genesis with sealers node0, node1 and the declaration now has node0;/);
-      expect(await provider.check!({}, { ...news, genesisSealerIds: [id(0)] })).toEqual({ inputs: { ...news, genesisSealerIds: [id(0)] } });
+      const { inputs: accepted } = (await provider.check!({}, { ...news, genesisSealerIds: [id(0)] })) as { inputs: MembershipInputs };
+      expect(accepted).toMatchObject({ ...news, genesisSealerIds: [id(0)] });
+      // The install starts it from the frozen genesis, so the preview plans from there.
+      expect(accepted.plan?.[0]).toBe("group 1 (pbft): not on the chain yet; the install starts it from its genesis with sealers node0; observers none");
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
     }
