@@ -3,8 +3,13 @@
  * is registered, and builds the consortium. Stack outputs: per node its ID, host and ports; per
  * agency its handover package and SDK bundle; per group its genesis timestamp and roles.
  */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Consortium } from "./components";
+import { adoptionOf } from "./components/adoption";
+import { adoptionPlan } from "./infra/import/adoption";
+import type { ImportedKeys, ImportRecord } from "./infra/import/import-record";
 import { topologyFromConfigValue } from "./infra/topology/load";
 import { readHealthTimeoutSeconds } from "./infra/topology/validate-settings";
 
@@ -20,8 +25,21 @@ const healthTimeoutSeconds = readHealthTimeoutSeconds(config.get("healthTimeoutS
 // of such a move in preview for the steps).
 const movedNodes = config.getObject<string[]>("movedNodes");
 
-const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, movedNodes });
+// A stack written by `bcos-pulumi import`: its keys, certificates and genesis files are adopted
+// (kept byte for byte) instead of made. Keep both settings: without them, new ones would be made.
+const imported = config.getObject<ImportRecord>("imported");
+const adoption = imported && adoptionPlanOf(imported);
+
+const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, movedNodes, adoption });
 
 export const nodes = consortium.nodeSummaries;
 export const agencies = consortium.agencySummaries;
 export const groups = consortium.groupSummaries;
+
+function adoptionPlanOf(record: ImportRecord) {
+  const read = (rel: string) => {
+    const file = path.resolve(record.files, rel);
+    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  };
+  return adoptionOf(adoptionPlan(record, read), config.requireSecretObject<ImportedKeys>("importedKeys"));
+}

@@ -12,6 +12,7 @@ import { TextFile } from "../infra/providers/text-file";
 import { hostSite, nodePackageBase64 } from "../infra/remote";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
+import type { Adoption } from "./adoption";
 import { Agency } from "./agency";
 import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
 import { ChainAuthority } from "./chain-authority";
@@ -31,6 +32,8 @@ export interface ConsortiumArgs {
   healthTimeoutSeconds?: number;
   /** Stack config `bcos:movedNodes`: nodes moved to another host or deployDir by hand. */
   movedNodes?: string[];
+  /** An imported chain's keys, certificates and genesis files to adopt instead of making new ones. */
+  adoption?: Adoption;
 }
 
 export interface NodeSummary {
@@ -93,9 +96,14 @@ export class Consortium extends pulumi.ComponentResource {
     const { smCrypto } = model.chain;
     const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: args.renewBeforeDays ?? 30 };
 
-    this.authority = new ChainAuthority("chain", { smCrypto, validity }, { parent: this });
+    const { adoption } = args;
+    this.authority = new ChainAuthority("chain", { smCrypto, validity, adopt: adoption?.chain }, { parent: this });
     for (const agency of model.agencies) {
-      this.agencies[agency.name] = new Agency(agency.name, { authority: this.authority, smCrypto, validity }, { parent: this });
+      this.agencies[agency.name] = new Agency(
+        agency.name,
+        { authority: this.authority, smCrypto, validity, adopt: adoption?.agencies[agency.name] },
+        { parent: this },
+      );
     }
     for (const node of model.nodes) {
       const host = model.hosts.find((h) => h.name === node.host);
@@ -103,7 +111,17 @@ export class Consortium extends pulumi.ComponentResource {
       const agency = this.agencies[node.agency];
       this.nodes[node.name] = new Node(
         node.name,
-        { agency, smCrypto, host: host.name, address: host.address, p2pPort: node.p2pPort, channelPort: node.channelPort, rpcPort: node.rpcPort, validity },
+        {
+          agency,
+          smCrypto,
+          host: host.name,
+          address: host.address,
+          p2pPort: node.p2pPort,
+          channelPort: node.channelPort,
+          rpcPort: node.rpcPort,
+          validity,
+          adopt: adoption?.nodes[node.name],
+        },
         { parent: agency },
       );
     }
@@ -116,6 +134,7 @@ export class Consortium extends pulumi.ComponentResource {
           sealerIds: group.sealers.map((n) => this.nodes[n].nodeId),
           timestamp: group.timestamp,
           version: model.chain.version,
+          adoptGenesis: adoption?.groups[group.id],
         },
         { parent: this },
       );

@@ -1,0 +1,218 @@
+/**
+ * `pulumi up` on an imported stack adopts the chain (REAL engine, chain.install false; built once
+ * by scripts/install-pulumi.sh, then cached): a build_chain GM chain with two groups is imported,
+ * applied, and `preview --expect-no-changes` passes; every key, certificate, node ID and genesis
+ * file in the written packages is the original's bytes and config.ini means the same. Then it is
+ * an ordinary stack: a node added to an imported agency, a role change and a new group apply. The
+ * same chain imported without its CA keys adopts too, and a node that would need a certificate
+ * from a CA imported as a certificate only is refused in preview with the reason.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importChain } from "../../infra/import/import-chain";
+import type { ImportRecord } from "../../infra/import/import-record";
+import { parseIni } from "../../infra/fisco/parse";
+import { copyProject, environmentWithoutPulumi, installEngine, run } from "../rig/engine-project";
+import { type BuiltChain, filesUnder } from "./chain-fixture";
+import { buildChainGm, Workspace } from "./fixtures";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const PASSPHRASE = "adopt-engine-passphrase";
+
+let ws: Workspace;
+let binDir: string;
+let work: string;
+let project: string;
+let env: NodeJS.ProcessEnv;
+let built: BuiltChain;
+
+beforeAll(async () => {
+  ws = new Workspace();
+  binDir = await installEngine(repoRoot, environmentWithoutPulumi());
+  work = mkdtempSync(path.join(tmpdir(), "bcos-adopt-engine-"));
+  project = path.join(work, "project");
+  copyProject(repoRoot, project);
+  mkdirSync(path.join(work, "state"));
+  env = {
+    ...environmentWithoutPulumi(),
+    PATH: `${binDir}:${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
+    PULUMI_HOME: path.join(work, "pulumi-home"),
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    NO_COLOR: "1",
+  };
+  built = ws.chain(buildChainGm);
+}, 20 * 60_000);
+afterAll(() => {
+  ws?.remove();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** An imported stack in the shared project, with its own output folder. */
+class AdoptedStack {
+  readonly stackFile: string;
+  readonly out: string;
+  constructor(
+    readonly name: string,
+    from: string,
+  ) {
+    this.stackFile = importChain({ from, stack: name, hostNames: new Map(), allowForeignPeers: false, projectDir: project, passphrase: PASSPHRASE }).stackFile;
+    this.out = path.join(work, `out-${name}`);
+  }
+
+  pulumi(args: string[]) {
+    const full = args[0] === "stack" && args[1] === "init" ? [...args, "--non-interactive"] : [...args, "--stack", this.name, "--non-interactive"];
+    return run(path.join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 600_000 });
+  }
+
+  async ok(args: string[]) {
+    const r = await this.pulumi(args);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+    return r;
+  }
+
+  async init() {
+    await this.ok(["stack", "init", this.name]);
+    this.edit((config) => {
+      config["bcos:outputDir"] = this.out;
+    });
+  }
+
+  get config(): Record<string, any> {
+    return (yaml.load(readFileSync(this.stackFile, "utf8")) as { config: Record<string, any> }).config;
+  }
+
+  edit(change: (config: Record<string, any>) => void) {
+    const doc = yaml.load(readFileSync(this.stackFile, "utf8")) as { config: Record<string, any> };
+    change(doc.config);
+    writeFileSync(this.stackFile, yaml.dump(doc, { lineWidth: -1 }));
+  }
+
+  /** The agency's package, unpacked into a fresh folder; returns `<folder>/<agency>`. */
+  unpack(agency: string): string {
+    const dir = mkdtempSync(path.join(work, `unpacked-${this.name}-`));
+    execFileSync("tar", ["-xzf", path.join(this.out, `${agency}.tar.gz`), "-C", dir]);
+    return path.join(dir, agency);
+  }
+}
+
+/** Section → key → value, comments and layout dropped: what the node reads. */
+function iniMeaning(text: string): Record<string, Record<string, string>> {
+  const doc = parseIni(text);
+  return Object.fromEntries([...doc.sections].map(([name, s]) => [name, Object.fromEntries([...s.entries].map(([k, e]) => [k, e.value]))]));
+}
+
+const rel = (root: string, file: string) => path.relative(root, file).split(path.sep).join("/");
+
+/** Every node's conf/ files and config.ini in the packages against its original folder. */
+function expectPackagesHoldOriginals(stack: AdoptedStack) {
+  const record = stack.config["bcos:imported"] as ImportRecord;
+  const topology = stack.config["bcos:topology"] as { agencies: Record<string, { nodes: Record<string, unknown> }> };
+  let compared = 0;
+  for (const [agency, { nodes }] of Object.entries(topology.agencies)) {
+    const unpacked = stack.unpack(agency);
+    for (const name of Object.keys(nodes)) {
+      const original = path.join(built.dir, record.nodes[name].folder);
+      const written = path.join(unpacked, name);
+      // Keys, certificates (chains as written), node IDs, serials, genesis and group files.
+      for (const file of filesUnder(path.join(original, "conf"))) {
+        const r = rel(original, file);
+        expect(readFileSync(path.join(written, r)), `${name}/${r}`).toEqual(readFileSync(file));
+        compared++;
+      }
+      const id = readFileSync(path.join(written, "conf", "gmnode.nodeid"), "utf8").trim();
+      expect(id).toBe(built.nodeIds.get(record.nodes[name].folder));
+      expect(iniMeaning(readFileSync(path.join(written, "config.ini"), "utf8"))).toEqual(iniMeaning(readFileSync(path.join(original, "config.ini"), "utf8")));
+    }
+    // The agency's SDK set: the first host's, keys and certificates as they were.
+    const [sdkHost] = Object.values(record.agencies[agency].sdk ?? {});
+    if (sdkHost) {
+      const ip = path.basename(sdkHost).replace(/_/g, ".");
+      for (const r of ["sdk.key", "sdk.crt", "ca.crt", "gm/gmsdk.key", "gm/gmsdk.crt", "gm/gmensdk.key", "gm/gmensdk.crt", "gm/gmca.crt"]) {
+        expect(readFileSync(path.join(unpacked, "sdk", r)), `${agency} sdk/${r}`).toEqual(readFileSync(path.join(built.dir, ip, "sdk", r)));
+        compared++;
+      }
+    }
+  }
+  expect(compared).toBeGreaterThan(50);
+}
+
+describe("pulumi up adopts an imported build_chain GM chain (real engine)", () => {
+  let stack: AdoptedStack;
+  beforeAll(async () => {
+    stack = new AdoptedStack("adopted", built.dir);
+    await stack.init();
+  }, 10 * 60_000);
+
+  it("applies, keeps every key, certificate, node ID and genesis byte, and previews no change after", async () => {
+    const up = await stack.ok(["up", "--yes", "--skip-preview"]);
+    expect(up.stdout).not.toContain("PRIVATE KEY");
+    await stack.ok(["preview", "--expect-no-changes", "--diff"]);
+    expectPackagesHoldOriginals(stack);
+    const outputs = JSON.parse((await stack.ok(["stack", "output", "nodes", "--json"])).stdout) as Record<string, { id: string }>;
+    const record = stack.config["bcos:imported"] as ImportRecord;
+    for (const [name, node] of Object.entries(outputs)) expect(node.id).toBe(record.nodes[name].nodeId);
+  }, 15 * 60_000);
+
+  it("then takes a node added to an imported agency, a role change and a new group like any stack", async () => {
+    stack.edit((config) => {
+      const topology = config["bcos:topology"];
+      const [first] = Object.keys(topology.agencies);
+      const host = Object.values(topology.agencies[first].nodes as Record<string, { host: string }>)[0].host;
+      topology.agencies[first].nodes["added-node"] = { host, p2pPort: 30310, channelPort: 20210, rpcPort: 8560 };
+      const g2 = topology.groups["2"];
+      g2.sealers = [...g2.sealers, ...g2.observers];
+      delete g2.observers;
+      topology.groups["3"] = { consensus: "pbft", sealers: [...topology.groups["1"].sealers.slice(0, 2), "added-node"], timestamp: 1700000002000 };
+    });
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    await stack.ok(["preview", "--expect-no-changes"]);
+    // The adopted nodes' identities are untouched; the new node got its own.
+    const outputs = JSON.parse((await stack.ok(["stack", "output", "nodes", "--json"])).stdout) as Record<string, { id: string }>;
+    const record = stack.config["bcos:imported"] as ImportRecord;
+    for (const [name, node] of Object.entries(record.nodes)) expect(outputs[name].id).toBe(node.nodeId);
+    expect(Object.values(record.nodes).map((n) => n.nodeId)).not.toContain(outputs["added-node"].id);
+    const unpacked = stack.unpack(Object.keys(stack.config["bcos:topology"].agencies)[0]);
+    const [adopted] = Object.keys(record.nodes);
+    expect(readFileSync(path.join(unpacked, adopted, "conf", "group.1.genesis"))).toEqual(readFileSync(path.join(built.dir, record.nodes[adopted].folder, "conf", "group.1.genesis")));
+    expect(readFileSync(path.join(unpacked, "added-node", "conf", "group.3.genesis"), "utf8")).toContain(outputs["added-node"].id);
+  }, 15 * 60_000);
+});
+
+describe("an imported chain without its CA keys (real engine)", () => {
+  let stack: AdoptedStack;
+  beforeAll(async () => {
+    const copy = ws.copy(built);
+    for (const dir of ["cert", "gmcert"]) rmSync(path.join(copy.dir, dir), { recursive: true });
+    built = { ...built, dir: copy.dir };
+    stack = new AdoptedStack("keyless", copy.dir);
+    await stack.init();
+  }, 10 * 60_000);
+
+  it("adopts with the CAs as certificates only", async () => {
+    const record = stack.config["bcos:imported"] as ImportRecord;
+    expect(record.chain.std?.hasKey).toBe(false);
+    await stack.ok(["up", "--yes", "--skip-preview"]);
+    await stack.ok(["preview", "--expect-no-changes"]);
+    expectPackagesHoldOriginals(stack);
+  }, 15 * 60_000);
+
+  it("refuses in preview a node that needs a certificate from a CA imported without its key", async () => {
+    stack.edit((config) => {
+      const topology = config["bcos:topology"];
+      const [first] = Object.keys(topology.agencies);
+      const host = Object.values(topology.agencies[first].nodes as Record<string, { host: string }>)[0].host;
+      topology.agencies[first].nodes["needs-a-cert"] = { host, p2pPort: 30310, channelPort: 20210, rpcPort: 8560 };
+    });
+    const preview = await stack.pulumi(["preview"]);
+    expect(preview.code).not.toBe(0);
+    expect(preview.stdout + preview.stderr).toContain("imported as a certificate only");
+    expect(preview.stdout + preview.stderr).toContain("needs-a-cert");
+  }, 15 * 60_000);
+});
