@@ -62,7 +62,13 @@ class AdoptedStack {
     readonly name: string,
     from: string,
   ) {
-    this.stackFile = importChain({ from, stack: name, hostNames: new Map(), allowForeignPeers: false, projectDir: project, passphrase: PASSPHRASE }).stackFile;
+    // Host names with a letter: the test rewrites the stack file with js-yaml, which leaves keys
+    // unquoted, and Pulumi reads a plain 127_0_0_1 as the number 127001 (YAML 1.1).
+    const hostNames = new Map([
+      ["127.0.0.1", "hostA"],
+      ["192.0.2.2", "hostB"],
+    ]);
+    this.stackFile = importChain({ from, stack: name, hostNames, allowForeignPeers: false, projectDir: project, passphrase: PASSPHRASE }).stackFile;
     this.out = path.join(work, `out-${name}`);
   }
 
@@ -91,7 +97,7 @@ class AdoptedStack {
   edit(change: (config: Record<string, any>) => void) {
     const doc = yaml.load(readFileSync(this.stackFile, "utf8")) as { config: Record<string, any> };
     change(doc.config);
-    writeFileSync(this.stackFile, yaml.dump(doc, { lineWidth: -1 }));
+    writeFileSync(this.stackFile, yaml.dump(doc, { lineWidth: -1, forceQuotes: true }));
   }
 
   /** The agency's package, unpacked into a fresh folder; returns `<folder>/<agency>`. */
@@ -133,7 +139,7 @@ function expectPackagesHoldOriginals(stack: AdoptedStack) {
     // The agency's SDK set: the first host's, keys and certificates as they were.
     const [sdkHost] = Object.values(record.agencies[agency].sdk ?? {});
     if (sdkHost) {
-      const ip = path.basename(sdkHost).replace(/_/g, ".");
+      const ip = { hostA: "127.0.0.1", hostB: "192.0.2.2" }[path.basename(sdkHost)]!;
       for (const r of ["sdk.key", "sdk.crt", "ca.crt", "gm/gmsdk.key", "gm/gmsdk.crt", "gm/gmensdk.key", "gm/gmensdk.crt", "gm/gmca.crt"]) {
         expect(readFileSync(path.join(unpacked, "sdk", r)), `${agency} sdk/${r}`).toEqual(readFileSync(path.join(built.dir, ip, "sdk", r)));
         compared++;
