@@ -49,8 +49,13 @@ export class Agency extends pulumi.ComponentResource {
     if (args.smCrypto) {
       if (!authority.gm) throw new Error(`agency ${name}: a GM chain needs the GM chain CA`);
       this.gm = credential(`${name}-gmagency`, { algorithm: "sm2", profile: "gmAgencyCa", subjectName: name, issuer: authority.gm, validity, adopt: adopt.gm }, this);
-      this.sdkGmSign = credential(`${name}-gmsdk`, { algorithm: "sm2", profile: "gmSdk", issuer: this.gm, validity, adopt: adopt.sdkGmSign }, this);
-      this.sdkGmEnc = credential(`${name}-gmensdk`, { algorithm: "sm2", profile: "gmEnSdk", issuer: this.gm, validity, adopt: adopt.sdkGmEnc }, this);
+      // A GM agency CA imported without its key cannot issue a GM SDK set; with none imported
+      // (generator packages carry none) the agency's SDK folder has only the RSA set.
+      const gmCaSigns = adopt.gm === undefined || adopt.gm.privateKeyPem !== undefined;
+      if (gmCaSigns || adopt.sdkGmSign !== undefined) {
+        this.sdkGmSign = credential(`${name}-gmsdk`, { algorithm: "sm2", profile: "gmSdk", issuer: this.gm, validity, adopt: adopt.sdkGmSign }, this);
+        this.sdkGmEnc = credential(`${name}-gmensdk`, { algorithm: "sm2", profile: "gmEnSdk", issuer: this.gm, validity, adopt: adopt.sdkGmEnc }, this);
+      }
     }
     this.certPem = this.std.certPem;
     this.gmCertPem = this.gm ? this.gm.certPem : pulumi.output("");

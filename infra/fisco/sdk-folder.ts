@@ -27,6 +27,8 @@ export function renderSdkFolder(model: Model, pki: ChainPki, agencyName: string)
     { path: inSdk(std.sslKey), content: pemFile(channel.key.privateKeyPem), mode: PRIVATE_MODE },
   ];
   if (!model.chain.smCrypto) return [...files, ...configFiles];
+  // An adopted agency whose GM CA came without its key and without a GM SDK set: only the RSA set.
+  if (!agency.sdk.gmSign && !model.chain.smCryptoChannel) return [...files, ...configFiles];
 
   const gmRoot = requireGm(pki.authority.gm, "the GM chain CA");
   const gmAgency = requireGm(agency.gm, `agency ${agencyName}'s GM certificate`);
