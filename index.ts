@@ -4,8 +4,13 @@
  * agency its handover package and SDK bundle; per group its genesis timestamp and roles; every
  * certificate with its notAfter and days left.
  */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Consortium } from "./components";
+import { adoptionOf } from "./components/adoption";
+import { adoptionPlan } from "./infra/import/adoption";
+import type { ImportedKeys, ImportRecord } from "./infra/import/import-record";
 import { topologyFromConfigValue } from "./infra/topology/load";
 import { readHealthTimeoutSeconds, readRenewBeforeDays } from "./infra/topology/validate-settings";
 
@@ -23,9 +28,22 @@ const renewBeforeDays = readRenewBeforeDays(config.get("renewBeforeDays"), model
 // of such a move in preview for the steps).
 const movedNodes = config.getObject<string[]>("movedNodes");
 
-const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, renewBeforeDays, movedNodes });
+// A stack written by `bcos-pulumi import`: its keys, certificates and genesis files are adopted
+// (kept byte for byte) instead of made. Keep both settings: without them, new ones would be made.
+const imported = config.getObject<ImportRecord>("imported");
+const adoption = imported && adoptionPlanOf(imported);
+
+const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, renewBeforeDays, movedNodes, adoption });
 
 export const nodes = consortium.nodeSummaries;
 export const agencies = consortium.agencySummaries;
 export const groups = consortium.groupSummaries;
 export const certificates = consortium.certificateSummaries;
+
+function adoptionPlanOf(record: ImportRecord) {
+  const read = (rel: string) => {
+    const file = path.resolve(record.files, rel);
+    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  };
+  return adoptionOf(adoptionPlan(record, read), config.requireSecretObject<ImportedKeys>("importedKeys"));
+}

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KeyPair } from "../infra/providers/key-pair";
 import type { ChainAuthority } from "./chain-authority";
+import type { Adoption } from "./adoption";
 import { credential, type CredentialOutputs, type Validity } from "./credential";
 
 export interface AgencyArgs {
@@ -10,6 +11,8 @@ export interface AgencyArgs {
   smCrypto: boolean;
   /** Certificate lifetime and renewal window. */
   validity: Validity;
+  /** Imported CAs and SDK set of this agency to adopt. */
+  adopt?: Adoption["agencies"][string];
 }
 
 /**
@@ -38,15 +41,21 @@ export class Agency extends pulumi.ComponentResource {
   constructor(name: string, args: AgencyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:Agency", name, {}, opts);
     const { validity, authority } = args;
-    this.std = credential(`${name}-agency`, { algorithm: "secp256k1", profile: "agencyCa", subjectName: name, issuer: authority.std, validity }, this);
-    this.channelCa = credential(`${name}-channel-ca`, { algorithm: "rsa2048", profile: "channelCa", subjectName: name, validity }, this);
+    const adopt = args.adopt ?? {};
+    this.std = credential(`${name}-agency`, { algorithm: "secp256k1", profile: "agencyCa", subjectName: name, issuer: authority.std, validity, adopt: adopt.std }, this);
+    this.channelCa = credential(`${name}-channel-ca`, { algorithm: "rsa2048", profile: "channelCa", subjectName: name, validity, adopt: adopt.channelCa }, this);
     this.channelNodeKey = new KeyPair(`${name}-channel-node-key`, { algorithm: "rsa2048" }, { parent: this });
-    this.sdkChannel = credential(`${name}-sdk`, { algorithm: "rsa2048", profile: "channelSdk", issuer: this.channelCa, validity }, this);
+    this.sdkChannel = credential(`${name}-sdk`, { algorithm: "rsa2048", profile: "channelSdk", issuer: this.channelCa, validity, adopt: adopt.sdkChannel }, this);
     if (args.smCrypto) {
       if (!authority.gm) throw new Error(`agency ${name}: a GM chain needs the GM chain CA`);
-      this.gm = credential(`${name}-gmagency`, { algorithm: "sm2", profile: "gmAgencyCa", subjectName: name, issuer: authority.gm, validity }, this);
-      this.sdkGmSign = credential(`${name}-gmsdk`, { algorithm: "sm2", profile: "gmSdk", issuer: this.gm, validity }, this);
-      this.sdkGmEnc = credential(`${name}-gmensdk`, { algorithm: "sm2", profile: "gmEnSdk", issuer: this.gm, validity }, this);
+      this.gm = credential(`${name}-gmagency`, { algorithm: "sm2", profile: "gmAgencyCa", subjectName: name, issuer: authority.gm, validity, adopt: adopt.gm }, this);
+      // A GM agency CA imported without its key cannot issue a GM SDK set; with none imported
+      // (generator packages carry none) the agency's SDK folder has only the RSA set.
+      const gmCaSigns = adopt.gm === undefined || adopt.gm.privateKeyPem !== undefined;
+      if (gmCaSigns || adopt.sdkGmSign !== undefined) {
+        this.sdkGmSign = credential(`${name}-gmsdk`, { algorithm: "sm2", profile: "gmSdk", issuer: this.gm, validity, adopt: adopt.sdkGmSign }, this);
+        this.sdkGmEnc = credential(`${name}-gmensdk`, { algorithm: "sm2", profile: "gmEnSdk", issuer: this.gm, validity, adopt: adopt.sdkGmEnc }, this);
+      }
     }
     this.certPem = this.std.certPem;
     this.gmCertPem = this.gm ? this.gm.certPem : pulumi.output("");

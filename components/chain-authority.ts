@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { Adoption } from "./adoption";
 import { credential, type CredentialOutputs, type Validity } from "./credential";
 
 export interface ChainAuthorityArgs {
@@ -6,6 +7,8 @@ export interface ChainAuthorityArgs {
   smCrypto: boolean;
   /** Certificate lifetime and renewal window. */
   validity: Validity;
+  /** Imported chain CAs to adopt (a CA without its key is a certificate only). */
+  adopt?: Adoption["chain"];
 }
 
 /**
@@ -24,9 +27,9 @@ export class ChainAuthority extends pulumi.ComponentResource {
 
   constructor(name: string, args: ChainAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:ChainAuthority", name, {}, opts);
-    this.std = credential(`${name}-ca`, { algorithm: "secp256k1", profile: "chainCa", validity: args.validity }, this);
+    this.std = credential(`${name}-ca`, { algorithm: "secp256k1", profile: "chainCa", validity: args.validity, adopt: args.adopt?.std }, this);
     if (args.smCrypto) {
-      this.gm = credential(`${name}-gmca`, { algorithm: "sm2", profile: "gmChainCa", validity: args.validity }, this);
+      this.gm = credential(`${name}-gmca`, { algorithm: "sm2", profile: "gmChainCa", validity: args.validity, adopt: args.adopt?.gm }, this);
     }
     this.certPem = this.std.certPem;
     this.gmCertPem = this.gm ? this.gm.certPem : pulumi.output("");

@@ -14,6 +14,7 @@ import { hostSite, nodePackageBase64 } from "../infra/remote";
 import { withRevokedNodes } from "../infra/topology/revoked-nodes";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds, readRenewBeforeDays } from "../infra/topology/validate-settings";
+import type { Adoption } from "./adoption";
 import { Agency } from "./agency";
 import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
 import { certificateSummaries, type CertificateSummaries } from "./certificate-summary";
@@ -34,6 +35,8 @@ export interface ConsortiumArgs {
   healthTimeoutSeconds?: number;
   /** Stack config `bcos:movedNodes`: nodes moved to another host or deployDir by hand. */
   movedNodes?: string[];
+  /** An imported chain's keys, certificates and genesis files to adopt instead of making new ones. */
+  adoption?: Adoption;
 }
 
 export interface NodeSummary {
@@ -100,9 +103,14 @@ export class Consortium extends pulumi.ComponentResource {
     const { smCrypto } = model.chain;
     const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: readRenewBeforeDays(args.renewBeforeDays, model.chain.certValidityDays) };
 
-    this.authority = new ChainAuthority("chain", { smCrypto, validity }, { parent: this });
+    const { adoption } = args;
+    this.authority = new ChainAuthority("chain", { smCrypto, validity, adopt: adoption?.chain }, { parent: this });
     for (const agency of model.agencies) {
-      this.agencies[agency.name] = new Agency(agency.name, { authority: this.authority, smCrypto, validity }, { parent: this });
+      this.agencies[agency.name] = new Agency(
+        agency.name,
+        { authority: this.authority, smCrypto, validity, adopt: adoption?.agencies[agency.name] },
+        { parent: this },
+      );
     }
     for (const node of model.nodes) {
       const host = model.hosts.find((h) => h.name === node.host);
@@ -110,7 +118,17 @@ export class Consortium extends pulumi.ComponentResource {
       const agency = this.agencies[node.agency];
       this.nodes[node.name] = new Node(
         node.name,
-        { agency, smCrypto, host: host.name, address: host.address, p2pPort: node.p2pPort, channelPort: node.channelPort, rpcPort: node.rpcPort, validity },
+        {
+          agency,
+          smCrypto,
+          host: host.name,
+          address: host.address,
+          p2pPort: node.p2pPort,
+          channelPort: node.channelPort,
+          rpcPort: node.rpcPort,
+          validity,
+          adopt: adoption?.nodes[node.name],
+        },
         { parent: agency },
       );
     }
@@ -123,6 +141,7 @@ export class Consortium extends pulumi.ComponentResource {
           sealerIds: group.sealers.map((n) => this.nodes[n].nodeId),
           timestamp: group.timestamp,
           version: model.chain.version,
+          adoptGenesis: adoption?.groups[group.id],
         },
         { parent: this },
       );

@@ -13,6 +13,8 @@ export interface GroupArgs {
   timestamp?: number;
   /** The chain's supported_version. */
   version: string;
+  /** An imported genesis file to freeze as it is. */
+  adoptGenesis?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export class Group extends pulumi.ComponentResource {
     super("bcos:index:Group", name, {}, opts);
     const genesis = new GroupGenesis(
       `${name}-genesis`,
-      { groupId: args.groupId, params: args.params, sealerIds: args.sealerIds, timestamp: args.timestamp, version: args.version },
+      { groupId: args.groupId, params: args.params, sealerIds: args.sealerIds, timestamp: args.timestamp, version: args.version, adoptGenesis: args.adoptGenesis },
       { parent: this },
     );
     this.groupId = pulumi.output(args.groupId);

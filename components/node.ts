@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { p2pEndpoint } from "../infra/fisco/config-ini";
 import { Certificate } from "../infra/providers/certificate";
 import type { Agency } from "./agency";
+import type { Adoption } from "./adoption";
 import { credential, type CredentialOutputs, type Validity } from "./credential";
 
 export interface NodeArgs {
@@ -21,6 +22,8 @@ export interface NodeArgs {
   rpcPort: number;
   /** Certificate lifetime and renewal window. */
   validity: Validity;
+  /** The imported node's keys and certificates to adopt: its node ID stays. */
+  adopt?: Adoption["nodes"][string];
 }
 
 /**
@@ -49,32 +52,17 @@ export class Node extends pulumi.ComponentResource {
   constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:Node", name, {}, opts);
     const { agency, validity } = args;
-    this.std = credential(`${name}-node`, { algorithm: "secp256k1", profile: "node", subjectName: name, issuer: agency.std, validity }, this);
+    const adopt = args.adopt ?? {};
+    this.std = credential(`${name}-node`, { algorithm: "secp256k1", profile: "node", subjectName: name, issuer: agency.std, validity, adopt: adopt.std }, this);
     if (args.smCrypto) {
       if (!agency.gm) throw new Error(`node ${name}: a GM chain needs the agency's GM CA`);
-      this.gmSign = credential(`${name}-gmnode`, { algorithm: "sm2", profile: "gmNode", subjectName: name, issuer: agency.gm, validity }, this);
-      this.gmEnc = credential(`${name}-gmennode`, { algorithm: "sm2", profile: "gmEnNode", subjectName: name, issuer: agency.gm, validity }, this);
+      this.gmSign = credential(`${name}-gmnode`, { algorithm: "sm2", profile: "gmNode", subjectName: name, issuer: agency.gm, validity, adopt: adopt.gmSign }, this);
+      this.gmEnc = credential(`${name}-gmennode`, { algorithm: "sm2", profile: "gmEnNode", subjectName: name, issuer: agency.gm, validity, adopt: adopt.gmEnc }, this);
     }
-    const channelCert = new Certificate(
-      `${name}-channel-cert`,
-      {
-        profile: "channelNode",
-        subjectPublicKeyPem: agency.channelNodeKey.publicKeyPem,
-        issuerCertPem: agency.channelCa.certPem,
-        issuerPrivateKeyPem: agency.channelCa.privateKeyPem,
-        validityDays: validity.validityDays,
-        renewBeforeDays: validity.renewBeforeDays,
-      },
-      { parent: this },
-    );
-    this.channel = {
-      algorithm: "rsa2048",
-      privateKeyPem: pulumi.secret(agency.channelNodeKey.privateKeyPem),
-      publicKeyPem: agency.channelNodeKey.publicKeyPem,
-      publicKeyHex: pulumi.output(""),
-      certPem: channelCert.certPem,
-      notAfter: channelCert.notAfter,
-    };
+    this.channel = adopt.channel
+      ? // An imported node keeps its own channel key (build_chain makes one per node).
+        credential(`${name}-channel`, { algorithm: "rsa2048", profile: "channelNode", issuer: agency.channelCa, validity, adopt: adopt.channel }, this)
+      : this.sharedChannelCredential(name, agency, validity);
     const identity = this.gmSign ?? this.std;
     this.nodeId = identity.publicKeyHex;
     this.certPem = identity.certPem;
@@ -92,5 +80,29 @@ export class Node extends pulumi.ComponentResource {
       rpcPort: this.rpcPort,
       certPem: this.certPem,
     });
+  }
+
+  /** The channel certificate on the agency's shared channel key. */
+  private sharedChannelCredential(name: string, agency: Agency, validity: Validity): CredentialOutputs {
+    const channelCert = new Certificate(
+      `${name}-channel-cert`,
+      {
+        profile: "channelNode",
+        subjectPublicKeyPem: agency.channelNodeKey.publicKeyPem,
+        issuerCertPem: agency.channelCa.certPem,
+        issuerPrivateKeyPem: agency.channelCa.privateKeyPem,
+        validityDays: validity.validityDays,
+        renewBeforeDays: validity.renewBeforeDays,
+      },
+      { parent: this },
+    );
+    return {
+      algorithm: "rsa2048",
+      privateKeyPem: pulumi.secret(agency.channelNodeKey.privateKeyPem),
+      publicKeyPem: agency.channelNodeKey.publicKeyPem,
+      publicKeyHex: pulumi.output(""),
+      certPem: channelCert.certPem,
+      notAfter: channelCert.notAfter,
+    };
   }
 }

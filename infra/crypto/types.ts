@@ -21,6 +21,11 @@ export interface Credential {
   key: KeyPair;
   /** The leaf certificate alone, PEM. */
   certPem: string;
+  /**
+   * An adopted certificate file (leaf, then whatever chain its tool appended), verbatim: written
+   * instead of a rendered chain so that adopted packages keep the original bytes.
+   */
+  chainPem?: string;
 }
 
 /** Chain CA pair (GM: SM2 `gmca`, standard: secp256k1 `ca`). */

@@ -10,7 +10,7 @@ import { renderGroupGenesis, renderGroupIni } from "./genesis";
 import { agencyPki, modelNode, nodePki, requireGm } from "./lookup";
 import { assertNodeId } from "./node-id";
 import { parseGenesis } from "./parse";
-import { certSerialHex, pemChain, pemFile } from "./pem";
+import { certFile, certSerialHex, pemFile } from "./pem";
 import { PRIVATE_MODE, PUBLIC_MODE, type RenderedFile, underFolder } from "./rendered-file";
 import { renderNodeScripts } from "./scripts";
 
@@ -76,7 +76,7 @@ function channelCertFiles(node: NodePki, channelCaPem: string): RenderedFile[] {
   // build_chain also copies cert.cnf here; the node never reads it, so it is left out.
   return [
     pub("conf/channel_cert/ca.crt", pemFile(channelCaPem)),
-    pub("conf/channel_cert/node.crt", pemFile(node.channel.certPem)),
+    pub("conf/channel_cert/node.crt", certFile(node.channel)),
     secret("conf/channel_cert/node.key", pemFile(node.channel.key.privateKeyPem)),
   ];
 }
@@ -100,7 +100,7 @@ function keyFiles(model: Model, pki: ChainPki, nodeName: string): RenderedFile[]
     return [
       pub("conf/ca.crt", pemFile(root.std.certPem)),
       secret("conf/node.key", pemFile(node.std.key.privateKeyPem)),
-      pub("conf/node.crt", pemChain(node.std.certPem, agency.std.certPem, root.std.certPem)),
+      pub("conf/node.crt", certFile(node.std, agency.std.certPem, root.std.certPem)),
       pub("conf/node.nodeid", `${node.nodeId}\n`),
       ...channel,
     ];
@@ -114,15 +114,15 @@ function keyFiles(model: Model, pki: ChainPki, nodeName: string): RenderedFile[]
   return [
     pub("conf/gmca.crt", pemFile(gmRoot.certPem)),
     secret("conf/gmnode.key", pemFile(sign.key.privateKeyPem)),
-    pub("conf/gmnode.crt", pemChain(sign.certPem, gmAgency.certPem, gmRoot.certPem)),
+    pub("conf/gmnode.crt", certFile(sign, gmAgency.certPem, gmRoot.certPem)),
     secret("conf/gmennode.key", pemFile(enc.key.privateKeyPem)),
-    pub("conf/gmennode.crt", pemFile(enc.certPem)),
+    pub("conf/gmennode.crt", certFile(enc)),
     pub("conf/gmnode.nodeid", `${node.nodeId}\n`),
     pub("conf/gmnode.serial", `${certSerialHex(sign.certPem)}\n`),
     // The secp256k1 set build_chain moves aside in GM mode; the channel falls back to it when
     // neither the GM nor the RSA channel is enabled.
     pub("conf/origin_cert/ca.crt", pemFile(root.std.certPem)),
-    pub("conf/origin_cert/node.crt", pemChain(node.std.certPem, agency.std.certPem, root.std.certPem)),
+    pub("conf/origin_cert/node.crt", certFile(node.std, agency.std.certPem, root.std.certPem)),
     secret("conf/origin_cert/node.key", pemFile(node.std.key.privateKeyPem)),
     ...channel,
   ];

@@ -11,6 +11,11 @@ export function pemChain(...pems: string[]): string {
   return pems.map(pemFile).join("");
 }
 
+/** A credential's certificate file: as adopted when it was, else the leaf and the given chain. */
+export function certFile(credential: { certPem: string; chainPem?: string }, ...chain: string[]): string {
+  return credential.chainPem ?? pemChain(credential.certPem, ...chain);
+}
+
 /**
  * Serial number of a certificate as build_chain writes it to `gmnode.serial`: upper-case hex
  * without separators (OpenSSL's byte dump of the serial, leading zero bytes dropped).

@@ -8,7 +8,7 @@
 import type { ChainPki } from "../crypto/types";
 import type { Model } from "../topology/types";
 import { agencyPki, requireGm } from "./lookup";
-import { pemChain, pemFile } from "./pem";
+import { certFile, pemFile } from "./pem";
 import { PRIVATE_MODE, PUBLIC_MODE, type RenderedFile } from "./rendered-file";
 import { GM_CHANNEL_FILES, renderSdkConfig, SDK_CONFIG_FILE, STANDARD_CHANNEL_FILES } from "./sdk-config";
 
@@ -23,10 +23,12 @@ export function renderSdkFolder(model: Model, pki: ChainPki, agencyName: string)
   const configFiles: RenderedFile[] = config === undefined ? [] : [{ path: inSdk(SDK_CONFIG_FILE), content: config, mode: PUBLIC_MODE }];
   const files: RenderedFile[] = [
     { path: inSdk(std.caCert), content: pemFile(agency.channelCa.certPem), mode: PUBLIC_MODE },
-    { path: inSdk(std.sslCert), content: pemFile(channel.certPem), mode: PUBLIC_MODE },
+    { path: inSdk(std.sslCert), content: certFile(channel), mode: PUBLIC_MODE },
     { path: inSdk(std.sslKey), content: pemFile(channel.key.privateKeyPem), mode: PRIVATE_MODE },
   ];
   if (!model.chain.smCrypto) return [...files, ...configFiles];
+  // An adopted agency whose GM CA came without its key and without a GM SDK set: only the RSA set.
+  if (!agency.sdk.gmSign && !model.chain.smCryptoChannel) return [...files, ...configFiles];
 
   const gmRoot = requireGm(pki.authority.gm, "the GM chain CA");
   const gmAgency = requireGm(agency.gm, `agency ${agencyName}'s GM certificate`);
@@ -37,9 +39,9 @@ export function renderSdkFolder(model: Model, pki: ChainPki, agencyName: string)
   return [
     ...files,
     { path: inSdk(gm.caCert), content: pemFile(gmRoot.certPem), mode: PUBLIC_MODE },
-    { path: inSdk(gm.sslCert), content: pemChain(sign.certPem, gmAgency.certPem, gmRoot.certPem), mode: PUBLIC_MODE },
+    { path: inSdk(gm.sslCert), content: certFile(sign, gmAgency.certPem, gmRoot.certPem), mode: PUBLIC_MODE },
     { path: inSdk(gm.sslKey), content: pemFile(sign.key.privateKeyPem), mode: PRIVATE_MODE },
-    { path: inSdk(gm.enSslCert), content: pemFile(enc.certPem), mode: PUBLIC_MODE },
+    { path: inSdk(gm.enSslCert), content: certFile(enc), mode: PUBLIC_MODE },
     { path: inSdk(gm.enSslKey), content: pemFile(enc.key.privateKeyPem), mode: PRIVATE_MODE },
     // For [sdk_allowlist] public_key.N entries.
     { path: "sdk/gm/gmsdk.publickey", content: `${publicKey}\n`, mode: PUBLIC_MODE },

@@ -9,10 +9,15 @@
  * its serial: certificates under it name it by issuer name and serial, and OpenSSL accepts the
  * renewed root as their issuer only with the same serial. So nodes restarted with the renewed root
  * and those not yet restarted still verify each other during the rolling restart.
+ *
+ * An adopted certificate (from `bcos-pulumi import`) is taken as it is while it still certifies
+ * the subject key and is outside its renewal window; an issuer imported without its private key
+ * (empty `issuerPrivateKeyPem`) can issue nothing, which is refused in preview.
  */
 import { createHash, X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { now as clockNow } from "../clock";
+import { certifiesKey, readLeafCertificate } from "../crypto/adopted-certificate";
 import { issueCertificate, selfSignCertificate } from "../crypto/certificate";
 import { DAY_MS, daysLeft, inRenewalWindow } from "../crypto/expiry";
 import { PROFILES, type ProfileName } from "../crypto/profiles";
@@ -31,6 +36,8 @@ export interface CertificateInputs {
   renewBeforeDays: number;
   /** The resource's name, for messages (never a reason to re-issue). */
   label?: string;
+  /** An existing certificate (PEM, leaf first) to take instead of issuing one. */
+  adoptCertPem?: string;
 }
 
 /** Outputs never carry the issuer's private key. */
@@ -72,6 +79,24 @@ function failures(news: CertificateInputs): pulumi.dynamic.CheckFailure[] {
   return problems;
 }
 
+/** Why the issuer cannot make a new certificate, for a preview refusal. */
+function keylessIssuerError(reason: string): Error {
+  return new Error(
+    `a new certificate is needed (${reason}), but its issuer CA was imported as a certificate only (bcos:imported says hasKey: false). ` +
+      `Fix: import again with the CA's key (--cert-dir), or have the CA's holder issue it, or leave this change out of the topology.`,
+  );
+}
+
+/** The adopted certificate, if it still says what the inputs ask for; otherwise undefined (issue anew). */
+function adopted(inputs: CertificateInputs, at: Date): CertificateOutputs | undefined {
+  if (inputs.adoptCertPem === undefined) return undefined;
+  const leaf = readLeafCertificate(inputs.adoptCertPem, "the adopted certificate");
+  const outs = { notBefore: leaf.notBefore.toISOString(), notAfter: leaf.notAfter.toISOString() };
+  if (!certifiesKey(leaf.certPem, inputs.subjectPublicKeyPem) || inRenewalWindow(outs.notAfter, inputs.renewBeforeDays, at)) return undefined;
+  const { issuerPrivateKeyPem: _secret, adoptCertPem: _adopted, ...visible } = inputs;
+  return { ...visible, certPem: leaf.certPem, ...outs };
+}
+
 /**
  * A chain CA certificate about to be made on another key (in preview the new key is still
  * unknown, so any difference counts). Every node checks its peers against the chain CA it holds:
@@ -111,6 +136,7 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
   }
 
   function issue(inputs: CertificateInputs, serial?: bigint): CertificateOutputs {
+    if (inputs.issuerPrivateKeyPem === "") throw keylessIssuerError("none to adopt, or the adopted one no longer fits");
     // Whole seconds: X.509 times have no fractions, and notAfter must match what the cert says.
     const notBefore = new Date(Math.floor(now().getTime() / 1000) * 1000);
     const common = { profile: inputs.profile, subjectName: inputs.subjectName, validityDays: inputs.validityDays, notBefore, serial };
@@ -122,7 +148,7 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
             subjectPublicKeyPem: inputs.subjectPublicKeyPem,
             issuer: { certPem: inputs.issuerCertPem, privateKeyPem: inputs.issuerPrivateKeyPem },
           });
-    const { issuerPrivateKeyPem: _secret, ...visible } = inputs;
+    const { issuerPrivateKeyPem: _secret, adoptCertPem: _adopted, ...visible } = inputs;
     return {
       ...visible,
       certPem,
@@ -136,6 +162,10 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
       const problems = failures(news);
       const keyChange = chainCaKeyChange(olds ?? {}, news);
       if (keyChange) problems.push(keyChange);
+      // A certificate not yet in state, with nothing to adopt, from an issuer that cannot sign.
+      if (olds?.subjectPublicKeyPem === undefined && news.adoptCertPem === undefined && news.issuerPrivateKeyPem === "") {
+        problems.push({ property: "issuerPrivateKeyPem", reason: keylessIssuerError("none to adopt").message });
+      }
       return problems.length > 0 ? { failures: problems } : { inputs: news };
     },
 
@@ -150,12 +180,13 @@ export function createCertificateProvider(options: CertificateProviderOptions = 
             (SIGNING_PROFILES.includes(news.profile) ? ", and the certificates it signs with it" : ""),
         );
       }
+      if (replaces.length > 0 && news.issuerPrivateKeyPem === "") throw keylessIssuerError(`the certificate must be re-issued: ${replaces.join(", ")} changed`);
       if (replaces.length > 0) return keepsSerial(olds, news) ? { changes: true } : { changes: true, replaces, deleteBeforeReplace: false };
       return { changes: olds.renewBeforeDays !== news.renewBeforeDays };
     },
 
     async create(inputs: CertificateInputs) {
-      const outs = issue(inputs);
+      const outs = adopted(inputs, now()) ?? issue(inputs);
       return { id: createHash("sha256").update(outs.certPem).digest("hex").slice(0, 32), outs };
     },
 

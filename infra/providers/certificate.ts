@@ -13,12 +13,14 @@ export interface CertificateArgs {
   subjectPublicKeyPem: pulumi.Input<string>;
   /** The issuing CA's certificate; omit for a self-signed root. */
   issuerCertPem?: pulumi.Input<string>;
-  /** The issuer's private key (the subject's own for a self-signed root); passed on as a secret. */
+  /** The issuer's private key (the subject's own for a self-signed root); passed on as a secret. Empty: the issuer cannot sign. */
   issuerPrivateKeyPem: pulumi.Input<string>;
   /** Validity in days from issue. */
   validityDays: pulumi.Input<number>;
   /** Re-issue (same key) on the first `up` that runs this many days or fewer before expiry. */
   renewBeforeDays: pulumi.Input<number>;
+  /** An existing certificate (PEM) to take as it is while it fits, instead of issuing one. */
+  adoptCertPem?: pulumi.Input<string>;
 }
 
 /** An X.509 certificate, re-issued only when what it certifies changes or it nears expiry. */

@@ -3,11 +3,13 @@
  * forever: a node whose genesis differs forks off silently. So the file is rendered once, stored in
  * state, and shipped verbatim to every member, including nodes that join years later. Membership
  * edits (sealers/observers/free) never touch it; they are applied on the running chain. Editing a
- * frozen parameter is refused with an explanation instead of being "applied".
+ * frozen parameter is refused with an explanation instead of being "applied". An adopted genesis
+ * (from `bcos-pulumi import`) is frozen as the file the running group started from.
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { renderGroupGenesis } from "../fisco/genesis";
+import { parseGenesis } from "../fisco/parse";
 import type { GenesisParams } from "../topology/types";
 
 export interface GroupGenesisInputs {
@@ -19,6 +21,8 @@ export interface GroupGenesisInputs {
   timestamp?: number;
   /** The chain's supported_version. */
   version: string;
+  /** An existing genesis file (verbatim) to freeze instead of rendering one. */
+  adoptGenesis?: string;
 }
 
 export interface GroupGenesisOutputs {
@@ -64,6 +68,23 @@ export function frozenGenesisError(groupId: number, changes: string[]): Error {
   );
 }
 
+/** The adopted file as frozen state: its own parameters, sealers and timestamp, its exact text. */
+function adopt(inputs: GroupGenesisInputs, text: string) {
+  const parsed = parseGenesis(text, `the adopted genesis of group ${inputs.groupId}`);
+  if (parsed.groupId !== inputs.groupId) throw new Error(`the adopted genesis for group ${inputs.groupId} is group ${parsed.groupId}'s`);
+  const { adoptGenesis: _text, ...rest } = inputs;
+  const outs: GroupGenesisOutputs = {
+    ...rest,
+    params: { ...parsed.params, epochSealerNum: parsed.params.epochSealerNum ?? parsed.sealers.length } as Required<GroupGenesisOutputs["params"]>,
+    sealerIds: parsed.sealers,
+    timestamp: parsed.timestamp ?? Number.MAX_SAFE_INTEGER,
+    genesis: text,
+  };
+  const changes = frozenChanges(outs, inputs);
+  if (changes.length > 0) throw frozenGenesisError(inputs.groupId, changes);
+  return { id: `group-${inputs.groupId}-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`, outs };
+}
+
 export const groupGenesisProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: GroupGenesisOutputs, news: GroupGenesisInputs) {
     if (olds.groupId !== news.groupId) return { changes: true, replaces: ["groupId"], deleteBeforeReplace: true };
@@ -73,6 +94,7 @@ export const groupGenesisProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: GroupGenesisInputs) {
+    if (inputs.adoptGenesis !== undefined) return adopt(inputs, inputs.adoptGenesis);
     const timestamp = inputs.timestamp ?? Date.now();
     const genesis = renderGroupGenesis({
       groupId: inputs.groupId,

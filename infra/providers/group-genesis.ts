@@ -15,6 +15,8 @@ export interface GroupGenesisArgs {
   timestamp?: pulumi.Input<number>;
   /** The chain's supported_version. */
   version: pulumi.Input<string>;
+  /** An existing genesis file (verbatim) to freeze instead of rendering one. */
+  adoptGenesis?: pulumi.Input<string>;
 }
 
 /** A group's `group.N.genesis`, rendered once and kept in state for every present and future member. */

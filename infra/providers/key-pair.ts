@@ -7,6 +7,8 @@ const provider = delegatingProvider("infra/providers/key-pair-provider.ts", "key
 export interface KeyPairArgs {
   /** `sm2`, `secp256k1` or `rsa2048`. Changing it replaces the key (and so everything it signs). */
   algorithm: pulumi.Input<KeyAlgorithm>;
+  /** Take this existing key (PEM, as its file holds it) instead of generating one; kept secret. */
+  adoptPrivateKeyPem?: pulumi.Input<string>;
 }
 
 /** A private key made once and kept in state as a secret; diffs never regenerate it. */
@@ -22,7 +24,13 @@ export class KeyPair extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { ...args, privateKeyPem: undefined, publicKeyPem: undefined, publicKeyHex: undefined },
+      {
+        ...args,
+        ...(args.adoptPrivateKeyPem === undefined ? {} : { adoptPrivateKeyPem: pulumi.secret(args.adoptPrivateKeyPem) }),
+        privateKeyPem: undefined,
+        publicKeyPem: undefined,
+        publicKeyHex: undefined,
+      },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["privateKeyPem"] }),
       "bcos",
       "KeyPair",
