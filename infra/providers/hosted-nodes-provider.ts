@@ -73,9 +73,12 @@ export function moveRefusal(node: string, from: Placement, to: Placement): strin
 const sortedUnion = (...lists: (readonly number[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort((a, b) => a - b);
 const placementOf = (n: HostedNode): Placement => ({ site: n.site, deployDir: n.deployDir });
 
-/** Stable JSON (object keys sorted), for comparing records. */
-const comparable = (value: unknown) =>
-  JSON.stringify(value, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+/**
+ * Stable JSON (object keys sorted), for comparing records. Without the engine's `__provider` (the
+ * provider's serialised code): how the program was compiled is no change to the record.
+ */
+const comparable = ({ __provider: _code, ...record }: object & { __provider?: unknown }) =>
+  JSON.stringify(record, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 
 export function createHostedNodesProvider(options: HostedNodesProviderOptions = {}): pulumi.dynamic.ResourceProvider {
   const log = options.log ?? ((message: string, warning?: boolean) => void (warning ? pulumi.log.warn(message) : pulumi.log.info(message)));

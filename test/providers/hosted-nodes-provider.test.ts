@@ -82,6 +82,12 @@ describe("HostedNodes: where nodes live", () => {
     expect(out.departed).toEqual({});
   });
 
+  it("is no change when only the provider's serialised code differs (another transpiler, a new release)", async () => {
+    const before = { ...(await checked(undefined, first)), __provider: "exports.handler = 1" };
+    const after = { ...(await checked(before, first)), __provider: "exports.handler = 2" };
+    expect(await hosted.diff!("hosted-nodes", before, after)).toEqual({ changes: false });
+  });
+
   it("keeps every group a node has been declared in, so the rolling order still counts it where it sealed before", async () => {
     const before = await checked(undefined, first);
     const out = await checked(before, inputs({ ...first.nodes, n1: { ...first.nodes.n1, groups: [2] } }));

@@ -1,0 +1,63 @@
+/**
+ * The shape issue 12's profile rests on, pinned so a change to it is seen: how many resources the
+ * program registers per node (every one is a step, a state write and a line of preview), and
+ * what a one-node change touches (which node, which files), under mocks and with the renderers.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaleTopology } from "../../bench/topologies/scale";
+import { buildChainPki } from "../../infra/crypto/chain-pki";
+import { renderChainTree } from "../../infra/fisco/chain-tree";
+import { topologyFromConfigValue } from "../../infra/topology/load";
+import { type Registration, settled, startMocks } from "../components/mock-run";
+
+const NODES = 20; // two agencies of ten, four groups of five
+let registrations: Registration[];
+let outputDir: string;
+
+beforeAll(async () => {
+  outputDir = mkdtempSync(path.join(tmpdir(), "bcos-scale-shape-"));
+  registrations = await startMocks({});
+  const { Consortium } = await import("../../components");
+  new Consortium("consortium", { model: topologyFromConfigValue(scaleTopology(NODES)), outputDir });
+  await settled();
+}, 120_000);
+
+afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
+
+const shortType = (r: Registration) => r.type.replace(/^.*[:/]/, "");
+/** Type → count among the registrations under (or being) the named node's component. */
+function perNode(node: string): Record<string, number> {
+  const self = registrations.find((r) => r.type === "bcos:index:Node" && r.name === node)!;
+  const counts: Record<string, number> = {};
+  for (const r of registrations.filter((x) => x === self || x.parent === self.urn)) counts[shortType(r)] = (counts[shortType(r)] ?? 0) + 1;
+  return counts;
+}
+
+describe("resources per node (artifacts only)", () => {
+  it("registers, per node, its component, 3 key pairs and 4 certificates; nothing else grows with the nodes", () => {
+    for (const node of ["node000", "node013"]) expect(perNode(node), node).toEqual({ Node: 1, KeyPair: 3, Certificate: 4 });
+    const nodeOwned = registrations.filter((r) => r.type === "bcos:index:Node" || registrations.find((p) => p.urn === r.parent)?.type === "bcos:index:Node");
+    // Per agency (3 RSA keys and their certificates, its credential, 2 packages) and per group
+    // (genesis): the rest. At 100 nodes, 10 agencies and 4 groups: 800 of 978 resources are per node.
+    expect(nodeOwned.length).toBe(8 * NODES);
+    expect(registrations.length - nodeOwned.length).toBeLessThan(60);
+  });
+});
+
+describe("a one-node change", () => {
+  it("changes only that node's config.ini: one agency package to rewrite, the rest unchanged", async () => {
+    const before = topologyFromConfigValue(scaleTopology(NODES));
+    const changed = scaleTopology(NODES);
+    changed.agencies.agency01.nodes.node013.rpcPort = 18613;
+    const after = topologyFromConfigValue(changed);
+    const pki = await buildChainPki(before);
+    const timestamps = Object.fromEntries(before.groups.map((g) => [g.id, 1700000000000]));
+    const files = (model: typeof before) => new Map(renderChainTree(model, pki, timestamps, { includeCaKeys: false }).map((f) => [f.path, String(f.content)]));
+    const [a, b] = [files(before), files(after)];
+    const differing = [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p));
+    expect(differing).toEqual(["agency01/node013/config.ini"]);
+  }, 120_000);
+});
