@@ -81,7 +81,7 @@ export function readKeyUsage(cert: Certificate): KeyUsageName[] | undefined {
   if (!usage) return undefined;
   const flags = usage.toNumber();
   return (Object.keys(KeyUsageFlags) as KeyUsageName[]).filter(
-    (name) => isNaN(Number(name)) && (flags & KeyUsageFlags[name]) !== 0,
+    (name) => Number.isNaN(Number(name)) && (flags & KeyUsageFlags[name]) !== 0,
   );
 }
 

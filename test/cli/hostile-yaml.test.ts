@@ -25,7 +25,7 @@ it.each(["validate", "render"])("%s refuses nested aliases with a short message 
   const result = spawnSync(process.execPath, [join(root, "bin", "bcos-pulumi.js"), ...args], { cwd: root, encoding: "utf8" });
   expect(result.status).toBe(1);
   expect(result.stderr).toContain(`Invalid topology in ${file}`);
-  expect(result.stderr).toMatch(/hosts\[[\d\]\[]+: holds more than 100000 values once YAML aliases \(\*name\) are expanded/);
+  expect(result.stderr).toMatch(/hosts\[[\d\][]+: holds more than 100000 values once YAML aliases \(\*name\) are expanded/);
   expect(result.stderr.length).toBeLessThan(1000);
   expect(existsSync(out)).toBe(false);
 });

@@ -17,16 +17,16 @@
  * Set BCOS_E2E_SOURCE=<dir> to run the scenario on another checkout of the program (the
  * node_modules of this repository are used either way).
  */
-import { execFile } from "node:child_process";
 import { createHash, createPrivateKey } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeSummary } from "../../components/consortium";
 import { decodePkcs8, decodeSec1 } from "../../infra/crypto/ec-key-encoding";
 import { pemBlocks } from "../../infra/crypto/pem";
+import { copyProject, engineEnvironment, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
 
 const repoRoot = join(__dirname, "..", "..");
 const source = process.env.BCOS_E2E_SOURCE ?? repoRoot;
@@ -37,13 +37,6 @@ const PASSPHRASE = "bcos-e2e-passphrase";
 // ---------------------------------------------------------------------------------------------
 // Running pulumi
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
-
 const timings: { step: string; seconds: number }[] = [];
 let binDir = "";
 let work = ""; // temp root
@@ -52,17 +45,6 @@ let stateDir = "";
 let outDir = "";
 let badOutDir = "";
 let env: NodeJS.ProcessEnv = {};
-
-function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve) => {
-    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr, seconds });
-    });
-  });
-}
 
 /** Runs `pulumi <args>` in the project copy; records and prints its time. */
 async function pulumi(step: string, args: string[]): Promise<Run> {
@@ -126,6 +108,7 @@ function appliedByOp(events: EngineEvent[]): Record<string, string[]> {
   return byOp;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it strips
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 const errorText = (p: PreviewJson, r: Run) =>
   stripAnsi([...(p.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.message), r.stderr].join("\n"));
@@ -344,15 +327,11 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
 
   beforeAll(async () => {
     // The engine: cached after the first build (~6 min cold, well under a second warm).
-    const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-    const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
-    timings.push({ step: "install-pulumi.sh", seconds: install.seconds });
-    console.log(`[e2e timing] install-pulumi.sh: ${install.seconds.toFixed(1)} s`);
-    if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
-    binDir = install.stdout.trim().split("\n").pop() ?? "";
-    for (const b of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
-      if (!existsSync(join(binDir, b))) throw new Error(`install-pulumi.sh printed ${binDir}, which has no ${b}`);
-    }
+    const started = process.hrtime.bigint();
+    binDir = await installEngine(repoRoot, environmentWithoutPulumi());
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    timings.push({ step: "install-pulumi.sh", seconds });
+    console.log(`[e2e timing] install-pulumi.sh: ${seconds.toFixed(1)} s`);
 
     // A copy of the project without node_modules (symlinked) or anything local.
     work = mkdtempSync(join(tmpdir(), "bcos-pulumi-e2e-"));
@@ -360,32 +339,8 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     stateDir = join(work, "state");
     outDir = join(work, "out");
     badOutDir = join(work, "out-invalid");
-    for (const d of [stateDir, join(work, "pulumi-home")]) mkdirSync(d, { recursive: true });
-    const skip = new Set(["node_modules", ".git", "out"]);
-    cpSync(source, project, {
-      recursive: true,
-      filter: (from) => {
-        const rel = relative(source, from);
-        if (rel === "") return true;
-        const top = rel.split(sep)[0];
-        if (skip.has(top)) return false;
-        // Only our own stack files: never a developer's stacks or their encryption salts.
-        return !(top === "stacks" && rel !== "stacks");
-      },
-    });
-    mkdirSync(join(project, "stacks"), { recursive: true });
-    symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
-
-    env = {
-      ...cleanEnv,
-      PATH: `${binDir}:${process.env.PATH ?? ""}`,
-      PULUMI_BACKEND_URL: `file://${stateDir}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_HOME: join(work, "pulumi-home"),
-      NO_COLOR: "1",
-    };
+    copyProject(repoRoot, project, source);
+    env = engineEnvironment(binDir, work, PASSPHRASE);
 
     // The dynamic-provider launcher resolves the SDK from the working directory (the copy) through
     // the symlink; fail here, clearly, if it cannot.

@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, cpSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { environmentWithoutPulumi, installEngine, run } from "../rig/engine-project";
+import { engineEnvironment, environmentWithoutPulumi, installEngine, pulumiOnStack, run, type PulumiOnStack } from "../rig/engine-project";
 
 const repoRoot = join(__dirname, "..", "..");
 const { isDistFresh } = require("../../bin/dist-freshness") as { isDistFresh: (root: string) => boolean };
@@ -29,7 +29,7 @@ describe("examples/typescript: a program using bcos-pulumi as a library (typeche
   let work = "";
   let project = "";
   let env: NodeJS.ProcessEnv = {};
-  let pulumiBin = "";
+  let engine: PulumiOnStack;
 
   beforeAll(async () => {
     const clean = environmentWithoutPulumi();
@@ -38,7 +38,6 @@ describe("examples/typescript: a program using bcos-pulumi as a library (typeche
       if (build.code !== 0) throw new Error(`npm run build failed (exit ${build.code}):\n${build.stdout}\n${build.stderr}`);
     }
     const binDir = await installEngine(repoRoot, clean);
-    pulumiBin = join(binDir, "pulumi");
 
     work = mkdtempSync(join(tmpdir(), "bcos-pulumi-example-ts-"));
     project = join(work, "project");
@@ -48,17 +47,8 @@ describe("examples/typescript: a program using bcos-pulumi as a library (typeche
     for (const entry of readdirSync(join(repoRoot, "node_modules"))) symlinkSync(join(repoRoot, "node_modules", entry), join(modules, entry));
     symlinkSync(repoRoot, join(modules, "bcos-pulumi"), "dir");
 
-    for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
-    env = {
-      ...clean,
-      PATH: `${binDir}:${process.env.PATH ?? ""}`,
-      PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "bcos-example-passphrase",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_HOME: join(work, "pulumi-home"),
-      NO_COLOR: "1",
-    };
+    env = engineEnvironment(binDir, work, "bcos-example-passphrase");
+    engine = pulumiOnStack(binDir, project, env, "example");
   });
 
   afterAll(() => {
@@ -72,9 +62,9 @@ describe("examples/typescript: a program using bcos-pulumi as a library (typeche
   });
 
   it("pulumi preview plans the consortium: 3 nodes, 2 agencies, 1 group, all creates", async () => {
-    const init = await run(pulumiBin, ["stack", "init", "example", "--non-interactive"], { cwd: project, env, timeoutMs: 120_000 });
+    const init = await engine.pulumi(["stack", "init", "example"]);
     expect(init.code, init.stderr).toBe(0);
-    const preview = await run(pulumiBin, ["preview", "--json", "--non-interactive"], { cwd: project, env, timeoutMs: 300_000 });
+    const preview = await engine.pulumi(["preview", "--json"]);
     expect(preview.code, `${preview.stderr.slice(-4000)}\n${preview.stdout.slice(-4000)}`).toBe(0);
 
     const steps = (JSON.parse(preview.stdout) as { steps?: PreviewStep[] }).steps ?? [];

@@ -11,16 +11,14 @@
  * naming the host, and the recorded key is unchanged; with the old key back the run converges.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyProject, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
+import { run, startEngineStack, type EngineStack } from "../rig/engine-project";
 import { SSHD, startSshRig, type SshRig } from "../rig/sshd";
 import { waitFor } from "../standin/harness";
 
 const repoRoot = join(__dirname, "..", "..");
-const rigDir = join(repoRoot, "test", "rig");
 const STACK = "tofu";
 
 const PROGRAM = `import * as command from "@pulumi/command";
@@ -42,25 +40,13 @@ export const hostKey = trusted.hostKey;
 
 
 let rig: SshRig | undefined;
+let stack: EngineStack | undefined;
 let work = "";
-let project = "";
-let binDir = "";
-let env: NodeJS.ProcessEnv = {};
 /** The sshd this file started itself (the rig's host restarted with another key). */
 const ownSshd: ChildProcess[] = [];
 
-async function pulumi(args: string[]): Promise<Run> {
-  const dash = args.indexOf("--");
-  const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", STACK];
-  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
-  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
-}
-async function pulumiOk(args: string[]): Promise<Run> {
-  const r = await pulumi(args);
-  const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
-  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
-  return r;
-}
+const pulumi = (args: string[]) => stack!.pulumi(args);
+const pulumiOk = (args: string[]) => stack!.pulumiOk(args);
 
 /** Stops the host's sshd (the rig's, by its pid file, or ours) and starts it again with a new or the saved host key. */
 async function restartSshd(newKey: boolean, backup: string): Promise<void> {
@@ -111,27 +97,8 @@ async function restartSshd(newKey: boolean, backup: string): Promise<void> {
 
 beforeAll(async () => {
   rig = await startSshRig({ hosts: 1 });
-  const cleanEnv = environmentWithoutPulumi();
-  binDir = await installEngine(repoRoot, cleanEnv);
-
-  work = mkdtempSync(join(tmpdir(), "bcos-host-key-tofu-"));
-  project = join(work, "project");
-  copyProject(repoRoot, project);
-  writeFileSync(join(project, "index.ts"), PROGRAM);
-  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
-  env = {
-    ...cleanEnv,
-    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
-    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bcos-host-key-tofu",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: join(work, "pulumi-home"),
-    NO_COLOR: "1",
-  };
-  delete env.SSH_AUTH_SOCK;
-  const init = await pulumi(["stack", "init", STACK]);
-  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  stack = await startEngineStack(repoRoot, "bcos-host-key-tofu-", STACK, { program: PROGRAM });
+  work = stack.work;
   const h = rig.hosts[0];
   for (const [key, value] of [["tofu:address", h.address], ["tofu:port", String(h.port)], ["tofu:user", rig.user], ["tofu:round", "1"]]) {
     await pulumiOk(["config", "set", key, "--", value]);
@@ -141,7 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (project && binDir && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+    if (stack && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
   } finally {
     for (const p of ownSshd) if (p.exitCode === null && p.signalCode === null) p.kill("SIGTERM");
     await rig?.stop();

@@ -12,18 +12,14 @@
  * Removing a sealer from a real chain needs a membership change first (removeNode / the group's
  * sealer list); the stand-in nodes simply keep running without node2.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyProject, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
+import { rigTopology, run, startEngineStack, type EngineStack } from "../rig/engine-project";
 import { startSshRig, type SshRig } from "../rig/sshd";
-import { ensureStandinBuilt } from "../standin/build";
 import { rpcResult, waitFor } from "../standin/harness";
 
 const repoRoot = join(__dirname, "..", "..");
-const rigDir = join(repoRoot, "test", "rig");
 const STACK = "rig";
 const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 0, node3: 1, node4: 1 };
 const port = (base: number, node: string) => base + Number(node.slice(4));
@@ -33,54 +29,19 @@ const RPC_BASE = 10500;
 
 
 let rig: SshRig | undefined;
+let stack: EngineStack | undefined;
 let work = "";
-let project = "";
-let binDir = "";
-let env: NodeJS.ProcessEnv = {};
 let topology: Record<string, any>;
 
 const deployDir = (host: number) => join(work, `host${host}`);
 const nodeDir = (node: string) => join(deployDir(PLACEMENT[node]), node);
 
-async function pulumi(args: string[]): Promise<Run> {
-  const dash = args.indexOf("--");
-  const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", STACK];
-  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
-  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
-}
-async function pulumiOk(args: string[]): Promise<Run> {
-  const r = await pulumi(args);
-  const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
-  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
-  return r;
-}
+const pulumi = (args: string[]) => stack!.pulumi(args);
+const pulumiOk = (args: string[]) => stack!.pulumiOk(args);
 const up = () => pulumi(["up", "--yes", "--skip-preview"]);
 const setLoginKey = (pem: string) => pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", pem]);
 
-function writeStackConfig(): void {
-  const file = join(project, "stacks", `Pulumi.${STACK}.yaml`);
-  const old = (existsSync(file) ? yaml.load(readFileSync(file, "utf8")) : {}) as Record<string, any>;
-  const config = { ...(old.config ?? {}), "bcos:topology": topology, "bcos:outputDir": join(work, "out"), "bcos:healthTimeoutSeconds": 30 };
-  writeFileSync(file, yaml.dump({ ...old, config }, { lineWidth: -1 }));
-}
-
-function rigTopology(binary: string): Record<string, any> {
-  const doc = yaml.load(readFileSync(join(repoRoot, "stacks", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
-  const t = structuredClone(doc.config["bcos:topology"]);
-  t.chain.install = true;
-  t.chain.binary = { path: binary };
-  t.hosts = Object.fromEntries(
-    rig!.hosts.map((h, i) => {
-      return [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig!.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }];
-    }),
-  );
-  for (const agency of Object.values(t.agencies) as { nodes?: Record<string, Record<string, unknown>> }[]) {
-    for (const [name, node] of Object.entries(agency.nodes ?? {})) {
-      Object.assign(node, { host: `host${PLACEMENT[name]}`, p2pPort: port(P2P_BASE, name), channelPort: port(CHANNEL_BASE, name), rpcPort: port(RPC_BASE, name) });
-    }
-  }
-  return t;
-}
+const writeStackConfig = () => stack!.writeTopology(topology);
 
 async function expectPeers(nodes: string[]): Promise<void> {
   for (const node of nodes) {
@@ -110,36 +71,20 @@ async function stopLeftoverNodes(): Promise<void> {
 beforeAll(async () => {
   // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
   rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const cleanEnv = environmentWithoutPulumi();
-  binDir = await installEngine(repoRoot, cleanEnv);
-
-  work = mkdtempSync(join(tmpdir(), "bcos-install-rig-changes-"));
-  project = join(work, "project");
-  copyProject(repoRoot, project);
-  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
-  const binary = join(work, "fisco-bcos");
-  copyFileSync(ensureStandinBuilt(), binary);
-
-  env = {
-    ...cleanEnv,
-    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
-    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bcos-install-rig-changes",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: join(work, "pulumi-home"),
-    NO_COLOR: "1",
-  };
-  delete env.SSH_AUTH_SOCK;
-  const init = await pulumi(["stack", "init", STACK]);
-  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
-  topology = rigTopology(binary);
+  stack = await startEngineStack(repoRoot, "bcos-install-rig-changes-", STACK);
+  work = stack.work;
+  topology = rigTopology(repoRoot, rig, stack.binary, deployDir, (name) => ({
+    host: PLACEMENT[name],
+    p2pPort: port(P2P_BASE, name),
+    channelPort: port(CHANNEL_BASE, name),
+    rpcPort: port(RPC_BASE, name),
+  }));
   writeStackConfig();
 }, 20 * 60_000);
 
 afterAll(async () => {
   try {
-    if (project && binDir && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+    if (stack && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
     if (work) await stopLeftoverNodes().catch(() => undefined);
   } finally {
     await rig?.stop();

@@ -12,21 +12,17 @@
  * turning it on again takes the running nodes back without restarting them. Throughout, group 1
  * keeps committing transactions, its block number growing.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyPairProvider } from "../../infra/providers/key-pair-provider";
 import { RpcClient } from "../../infra/rpc/client";
 import { changeConsensus } from "../../infra/rpc/consensus";
-import { copyProject, environmentWithoutPulumi, installEngine, run, type Run } from "../rig/engine-project";
+import { rigTopology, run, startEngineStack, type EngineStack } from "../rig/engine-project";
 import { startSshRig, type SshRig } from "../rig/sshd";
-import { ensureStandinBuilt } from "../standin/build";
 import { rpcResult, waitFor } from "../standin/harness";
 
 const repoRoot = join(__dirname, "..", "..");
-const rigDir = join(repoRoot, "test", "rig");
 const STACK = "identity";
 /** Node → rig host index. */
 const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 0, node3: 1, node4: 1 };
@@ -37,10 +33,8 @@ const CHANNEL_BASE = 22900;
 const RPC_BASE = 11100;
 
 let rig: SshRig | undefined;
+let stack: EngineStack | undefined;
 let work = "";
-let project = "";
-let binDir = "";
-let env: NodeJS.ProcessEnv = {};
 let topology: Record<string, any>;
 /** An SM2 key that signs the transactions that make blocks (any account may send them here). */
 let senderKeyPem = "";
@@ -48,41 +42,10 @@ let senderKeyPem = "";
 const deployDir = (host: number) => join(work, `host${host}`);
 const nodeDir = (node: string) => join(deployDir(PLACEMENT[node]), node);
 
-async function pulumi(args: string[]): Promise<Run> {
-  const dash = args.indexOf("--");
-  const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", STACK];
-  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
-  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 300_000 });
-}
-async function pulumiOk(args: string[]): Promise<Run> {
-  const r = await pulumi(args);
-  const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
-  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
-  return r;
-}
+const pulumi = (args: string[]) => stack!.pulumi(args);
+const pulumiOk = (args: string[]) => stack!.pulumiOk(args);
 
-function writeStackConfig(): void {
-  const file = join(project, "stacks", `Pulumi.${STACK}.yaml`);
-  const old = (existsSync(file) ? yaml.load(readFileSync(file, "utf8")) : {}) as Record<string, any>;
-  const config = { ...(old.config ?? {}), "bcos:topology": topology, "bcos:outputDir": join(work, "out"), "bcos:healthTimeoutSeconds": 30 };
-  writeFileSync(file, yaml.dump({ ...old, config }, { lineWidth: -1 }));
-}
-
-function rigTopology(binary: string): Record<string, any> {
-  const doc = yaml.load(readFileSync(join(repoRoot, "stacks", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
-  const t = structuredClone(doc.config["bcos:topology"]);
-  t.chain.install = true;
-  t.chain.binary = { path: binary };
-  t.hosts = Object.fromEntries(
-    rig!.hosts.map((h, i) => [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig!.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }]),
-  );
-  for (const agency of Object.values(t.agencies) as { nodes?: Record<string, Record<string, unknown>> }[]) {
-    for (const [name, node] of Object.entries(agency.nodes ?? {})) {
-      Object.assign(node, { host: `host${PLACEMENT[name]}`, p2pPort: port(P2P_BASE, name), channelPort: port(CHANNEL_BASE, name), rpcPort: port(RPC_BASE, name) });
-    }
-  }
-  return t;
-}
+const writeStackConfig = () => stack!.writeTopology(topology);
 
 /** Points every node of `from` at host `to` and renames the host entry. */
 function renameHost(from: string, to: string): void {
@@ -158,31 +121,15 @@ async function stopLeftoverNodes(): Promise<void> {
 
 beforeAll(async () => {
   rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const cleanEnv = environmentWithoutPulumi();
-  binDir = await installEngine(repoRoot, cleanEnv);
-
-  work = mkdtempSync(join(tmpdir(), "bcos-install-rig-identity-"));
-  project = join(work, "project");
-  copyProject(repoRoot, project);
-  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
-  const binary = join(work, "fisco-bcos");
-  copyFileSync(ensureStandinBuilt(), binary);
+  stack = await startEngineStack(repoRoot, "bcos-install-rig-identity-", STACK);
+  work = stack.work;
   senderKeyPem = ((await keyPairProvider.create({ algorithm: "sm2" })).outs as { privateKeyPem: string }).privateKeyPem;
-
-  env = {
-    ...cleanEnv,
-    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
-    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "bcos-install-rig-identity",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: join(work, "pulumi-home"),
-    NO_COLOR: "1",
-  };
-  delete env.SSH_AUTH_SOCK;
-  const init = await pulumi(["stack", "init", STACK]);
-  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
-  topology = rigTopology(binary);
+  topology = rigTopology(repoRoot, rig, stack.binary, deployDir, (name) => ({
+    host: PLACEMENT[name],
+    p2pPort: port(P2P_BASE, name),
+    channelPort: port(CHANNEL_BASE, name),
+    rpcPort: port(RPC_BASE, name),
+  }));
   writeStackConfig();
   await pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", rig!.privateKeyPem]);
 }, 20 * 60_000);

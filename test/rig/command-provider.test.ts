@@ -9,52 +9,26 @@
  * PULUMI_COMMAND_STDOUT set; over SSH the rig's stock `AcceptEnv LANG LC_*` drops it, as a real
  * Debian host would).
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineEnvironment, environmentWithoutPulumi, installEngine, pulumiOnStack, type PulumiOnStack } from "./engine-project";
 import { startSshRig, type SshRig } from "./sshd";
 
 const repoRoot = join(__dirname, "..", "..");
 const rigDir = __dirname;
 const STACK = "smoke";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
-    });
-  });
-}
-
 let rig: SshRig | undefined;
 let work = "";
 let project = "";
 let remoteDir = ""; // on the rig's "host" (same machine)
 let localMarker = "";
-let binDir = "";
-let env: NodeJS.ProcessEnv = {};
+let engine: PulumiOnStack | undefined;
 
-/** `pulumi <args> --non-interactive --stack smoke`; flags go before a `--` (which ends them). */
-async function pulumi(args: string[]): Promise<Run> {
-  const dash = args.indexOf("--");
-  const flags = ["--non-interactive", "--stack", STACK];
-  const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
-  return run(join(binDir, "pulumi"), full, { cwd: project, env, timeoutMs: 240_000 });
-}
-async function pulumiOk(args: string[]): Promise<Run> {
-  const r = await pulumi(args);
-  const shown = args.indexOf("--") < 0 ? args : args.slice(0, args.indexOf("--")); // never print a secret value
-  if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-6000)}`);
-  return r;
-}
+const pulumi = (args: string[]) => engine!.pulumi(args);
+const pulumiOk = (args: string[]) => engine!.pulumiOk(args);
 
 const PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
@@ -111,34 +85,23 @@ export const whoStderr = who.stderr;
 beforeAll(async () => {
   rig = await startSshRig({ hosts: 1 });
 
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
-  const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env: cleanEnv, timeoutMs: 19 * 60_000 });
-  if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
-  binDir = install.stdout.trim().split("\n").pop() ?? "";
+  const binDir = await installEngine(repoRoot, environmentWithoutPulumi());
 
   work = mkdtempSync(join(tmpdir(), "bcos-command-standin-"));
   project = join(work, "project");
   remoteDir = join(work, "remote", "deploy");
   localMarker = join(work, "local-marker.log");
-  for (const d of [project, join(work, "state"), join(work, "pulumi-home")]) mkdirSync(d, { recursive: true });
+  mkdirSync(project, { recursive: true });
   writeFileSync(join(project, "Pulumi.yaml"), "name: rig-smoke\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "rig-smoke", private: true, main: "index.ts" }));
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2020", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true } }));
   writeFileSync(join(project, "index.ts"), PROGRAM);
   symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
 
-  env = {
-    ...cleanEnv,
-    // the engine's bin dir first, then the stand-in plugin
-    PATH: `${binDir}:${rigDir}:${process.env.PATH ?? ""}`,
-    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "rig-smoke-passphrase",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: join(work, "pulumi-home"),
-  };
-  delete env.SSH_AUTH_SOCK; // only the configured key
-  const init = await run(join(binDir, "pulumi"), ["stack", "init", STACK, "--non-interactive"], { cwd: project, env, timeoutMs: 60_000 });
+  // the engine's bin dir first, then the stand-in plugin
+  const env = engineEnvironment(binDir, work, "rig-smoke-passphrase", [rigDir]);
+  engine = pulumiOnStack(binDir, project, env, STACK, 240_000);
+  const init = await pulumi(["stack", "init", STACK]);
   if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
   const h = rig.hosts[0];
   for (const [k, v] of Object.entries({ host: h.address, port: String(h.port), user: rig.user, hostKey: h.hostKey, remoteDir, localMarker })) {
@@ -150,7 +113,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     // Leave no stack resources behind if a step failed half-way (best effort).
-    if (project && binDir && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+    if (engine && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
   } finally {
     await rig?.stop();
     if (work) rmSync(work, { recursive: true, force: true });

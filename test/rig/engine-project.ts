@@ -4,7 +4,7 @@
  * without touching the repository (stack init writes into stack files).
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import * as yaml from "js-yaml";
@@ -15,14 +15,18 @@ export interface Run {
   code: number;
   stdout: string;
   stderr: string;
+  /** Wall time. */
+  seconds: number;
 }
 
 /** Runs a command to completion; never throws (a spawn failure or timeout has code -1). */
 export function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Run> {
+  const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+    execFile(file, args, { ...options, timeout: options.timeoutMs, maxBuffer: 512 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr });
+      resolve({ code, stdout, stderr: error && code === -1 ? `${stderr}\n${error.message}` : stderr, seconds });
     });
   });
 }
@@ -32,24 +36,74 @@ export function environmentWithoutPulumi(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_")));
 }
 
-/** The engine's bin dir from scripts/install-pulumi.sh (a cold build takes minutes). */
+/** The engine's bin dir from scripts/install-pulumi.sh (a cold build takes minutes), checked to hold the engine. */
 export async function installEngine(repoRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
   const install = await run("bash", [join(repoRoot, "scripts", "install-pulumi.sh")], { cwd: repoRoot, env, timeoutMs: 19 * 60_000 });
   if (install.code !== 0) throw new Error(`scripts/install-pulumi.sh failed (exit ${install.code}):\n${install.stderr}`);
-  return install.stdout.trim().split("\n").pop() ?? "";
+  const binDir = install.stdout.trim().split("\n").pop() ?? "";
+  for (const b of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"]) {
+    if (!existsSync(join(binDir, b))) throw new Error(`install-pulumi.sh printed ${binDir}, which has no ${b}`);
+  }
+  return binDir;
 }
 
 /**
- * Copies the project into `project` without node_modules, git data, outputs, local state or any
- * stack file, and links the repository's node_modules (the dynamic-provider host resolves
- * @pulumi/pulumi and tsx from the project directory).
+ * What the engine runs with in a test's temp dir `work`: the caller's environment less its
+ * PULUMI_* settings and SSH agent (only the configured key logs in), the engine's bin dir then
+ * `extraPath` first on PATH, a file backend in work/state and a PULUMI_HOME in work/pulumi-home
+ * (both made here), no update check, no plugin downloads, no colour.
  */
-export function copyProject(repoRoot: string, project: string): void {
+export function engineEnvironment(binDir: string, work: string, passphrase: string, extraPath: string[] = []): NodeJS.ProcessEnv {
+  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d), { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...environmentWithoutPulumi(),
+    PATH: [binDir, ...extraPath, process.env.PATH ?? ""].join(":"),
+    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: join(work, "pulumi-home"),
+    NO_COLOR: "1",
+  };
+  delete env.SSH_AUTH_SOCK;
+  return env;
+}
+
+/** `pulumi <args>` on one stack, and the same that throws on failure. */
+export interface PulumiOnStack {
+  /** Adds --non-interactive and --stack (not for `stack init`); the flags go before a `--` (which ends them). */
+  pulumi(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
+  /** The same; throws with the output's tails on a non-zero exit (never printing what follows `--`). */
+  pulumiOk(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
+}
+
+export function pulumiOnStack(binDir: string, project: string, env: NodeJS.ProcessEnv, stack: string, timeoutMs = 300_000): PulumiOnStack {
+  const pulumi = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => {
+    const dash = args.indexOf("--");
+    const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", stack];
+    const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
+    return run(join(binDir, "pulumi"), full, { cwd: project, env: { ...env, ...extraEnv }, timeoutMs });
+  };
+  const pulumiOk = async (args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run> => {
+    const r = await pulumi(args, extraEnv);
+    const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
+    if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+    return r;
+  };
+  return { pulumi, pulumiOk };
+}
+
+/**
+ * Copies the project (`source`, by default the repository) into `project` without node_modules,
+ * git data, outputs, local state or any stack file, and links the repository's node_modules (the
+ * dynamic-provider host resolves @pulumi/pulumi and tsx from the project directory).
+ */
+export function copyProject(repoRoot: string, project: string, source = repoRoot): void {
   const skip = new Set(["node_modules", ".git", "out", ".pulumi-state"]);
-  cpSync(repoRoot, project, {
+  cpSync(source, project, {
     recursive: true,
     filter: (from) => {
-      const rel = relative(repoRoot, from);
+      const rel = relative(source, from);
       if (rel === "") return true;
       const top = rel.split(sep)[0];
       return !skip.has(top) && !(top === "stacks" && rel !== "stacks");
@@ -60,60 +114,38 @@ export function copyProject(repoRoot: string, project: string): void {
 }
 
 /** A copy of the project with its own file backend and stack, and the pinned engine to run in it. */
-export interface EngineStack {
+export interface EngineStack extends PulumiOnStack {
   /** The temp dir holding project/, state/, pulumi-home/, out/ and the stand-in binary. */
   readonly work: string;
   readonly project: string;
-  /** The stand-in node binary, copied into `work`. */
+  /** The stand-in node binary, copied into `work` ("" with `program`). */
   readonly binary: string;
-  /** `pulumi <args>` on the stack; the flags go before a `--` (which ends them). `extraEnv` is added to its environment. */
-  pulumi(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
-  /** The same; throws with the output's tails on a non-zero exit (never printing what follows `--`). */
-  pulumiOk(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run>;
   /** Writes the topology (and the outputs dir, a 30 s health timeout) into the stack file, keeping other settings. */
   writeTopology(topology: Record<string, unknown>): void;
 }
 
 /**
  * The engine (built once), a copy of the project in a new temp dir named `<prefix>…`, a stack
- * `stack` initialised on a file backend there, and the stand-in binary beside it. The test
- * removes `work` when done.
+ * `stack` initialised on a file backend there, and the stand-in binary beside it; with `program`,
+ * that program as the copy's index.ts instead (and no stand-in binary). The test removes `work`
+ * when done.
  */
-export async function startEngineStack(repoRoot: string, prefix: string, stack: string): Promise<EngineStack> {
-  const cleanEnv = environmentWithoutPulumi();
-  const binDir = await installEngine(repoRoot, cleanEnv);
+export async function startEngineStack(repoRoot: string, prefix: string, stack: string, options: { program?: string } = {}): Promise<EngineStack> {
+  const binDir = await installEngine(repoRoot, environmentWithoutPulumi());
   const work = mkdtempSync(join(tmpdir(), prefix));
   const project = join(work, "project");
   copyProject(repoRoot, project);
-  for (const d of ["state", "pulumi-home"]) mkdirSync(join(work, d));
-  const binary = join(work, "fisco-bcos");
-  copyFileSync(ensureStandinBuilt(), binary);
+  let binary = "";
+  if (options.program !== undefined) {
+    writeFileSync(join(project, "index.ts"), options.program);
+  } else {
+    binary = join(work, "fisco-bcos");
+    copyFileSync(ensureStandinBuilt(), binary);
+  }
 
-  const env: NodeJS.ProcessEnv = {
-    ...cleanEnv,
-    // test/rig holds the stand-in Command provider.
-    PATH: `${binDir}:${join(repoRoot, "test", "rig")}:${process.env.PATH ?? ""}`,
-    PULUMI_BACKEND_URL: `file://${join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: prefix,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: join(work, "pulumi-home"),
-    NO_COLOR: "1",
-  };
-  delete env.SSH_AUTH_SOCK;
-
-  const pulumi = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => {
-    const dash = args.indexOf("--");
-    const flags = args[0] === "stack" && args[1] === "init" ? ["--non-interactive"] : ["--non-interactive", "--stack", stack];
-    const full = dash < 0 ? [...args, ...flags] : [...args.slice(0, dash), ...flags, ...args.slice(dash)];
-    return run(join(binDir, "pulumi"), full, { cwd: project, env: { ...env, ...extraEnv }, timeoutMs: 300_000 });
-  };
-  const pulumiOk = async (args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run> => {
-    const r = await pulumi(args, extraEnv);
-    const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
-    if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
-    return r;
-  };
+  // test/rig holds the stand-in Command provider.
+  const env = engineEnvironment(binDir, work, prefix, [join(repoRoot, "test", "rig")]);
+  const { pulumi, pulumiOk } = pulumiOnStack(binDir, project, env, stack);
   const writeTopology = (topology: Record<string, unknown>): void => {
     const file = join(project, "stacks", `Pulumi.${stack}.yaml`);
     const old = (existsSync(file) ? yaml.load(readFileSync(file, "utf8")) : {}) as Record<string, any>;
@@ -122,7 +154,10 @@ export async function startEngineStack(repoRoot: string, prefix: string, stack: 
   };
 
   const init = await pulumi(["stack", "init", stack]);
-  if (init.code !== 0) throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  if (init.code !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`pulumi stack init failed: ${init.stderr}`);
+  }
   return { work, project, binary, pulumi, pulumiOk, writeTopology };
 }
 

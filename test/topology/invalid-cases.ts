@@ -54,7 +54,7 @@ export function baseTopology(): Draft {
 interface CaseSpec {
   name: string;
   /** Changes the base topology in place, or returns a replacement. */
-  edit: (t: Draft) => Draft | void;
+  edit: (t: Draft) => Draft | undefined;
   path: string;
   value: unknown;
   messagePart: string;

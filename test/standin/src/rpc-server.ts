@@ -37,6 +37,7 @@ function handle(ctx: RpcContext, request: unknown, log: NodeLog): object {
   } catch (e) {
     if (!(e instanceof RpcError)) {
       log.error("RPC", `${String(r?.method)} failed: ${(e as Error).stack}`);
+      // biome-ignore lint/suspicious/noCatchAssign: every failure leaves as an RpcError
       e = new RpcError(-32603, `Internal error: ${(e as Error).message}`);
     }
     const { code, message } = e as RpcError;
