@@ -55,11 +55,14 @@ export async function startBenchStack(repoRoot: string, prefix: string): Promise
   const measure = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Measured> => {
     const timeFile = join(work, "time.txt");
     // Under the tests' lock: these runs take both cores for minutes.
-    const r = await run(...underTestLock(["/usr/bin/time", "-o", timeFile, "-f", "%e %M", join(binDir, "pulumi"), ...args, "--non-interactive", "--stack", stack]), {
-      cwd: project,
-      env: { ...env, ...extraEnv },
-      timeoutMs: 30 * 60_000,
-    });
+    const r = await run(
+      ...underTestLock(["/usr/bin/time", "-o", timeFile, "-f", "%e %M", join(binDir, "pulumi"), ...args, "--non-interactive", "--stack", stack]),
+      {
+        cwd: project,
+        env: { ...env, ...extraEnv },
+        timeoutMs: 30 * 60_000,
+      },
+    );
     if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-8000)}`);
     const [seconds, kib] = readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
     return { wallMs: seconds * 1000, peakRssMiB: Math.round(kib / 1024), stdout: r.stdout };

@@ -129,7 +129,12 @@ async function installs(rows: Row[]): Promise<void> {
   const small = await installRun(10, 1);
   rows.push({ step: "pulumi up with installs: 10 stand-ins on 1 host", ...small });
   const big = await installRun(100, 10);
-  rows.push({ step: "pulumi up with installs: 100 stand-ins on 10 hosts", ...big, ratioTo: { label: "10 on 1 host", ms: small.wallMs }, target: "≤ 2×, < 5 min" });
+  rows.push({
+    step: "pulumi up with installs: 100 stand-ins on 10 hosts",
+    ...big,
+    ratioTo: { label: "10 on 1 host", ms: small.wallMs },
+    target: "≤ 2×, < 5 min",
+  });
 }
 
 function print(rows: Row[]): void {

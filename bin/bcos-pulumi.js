@@ -10,7 +10,8 @@ let cli;
 if (isDistFresh(path.join(__dirname, ".."))) {
   cli = require("../dist/infra/cli/main.js");
 } else {
-  if (process.stderr.isTTY) process.stderr.write("note: dist/ is missing or older than the sources; running them through tsx (slower start). `npm run build` compiles them.\n");
+  if (process.stderr.isTTY)
+    process.stderr.write("note: dist/ is missing or older than the sources; running them through tsx (slower start). `npm run build` compiles them.\n");
   require("tsx/cjs");
   cli = require("../infra/cli/main.ts");
 }

@@ -42,13 +42,29 @@ export class Agency extends pulumi.ComponentResource {
     super("bcos:index:Agency", name, {}, opts);
     const { validity, authority } = args;
     const adopt = args.adopt ?? {};
-    this.std = credential(`${name}-agency`, { algorithm: "secp256k1", profile: "agencyCa", subjectName: name, issuer: authority.std, validity, adopt: adopt.std }, this);
-    this.channelCa = credential(`${name}-channel-ca`, { algorithm: "rsa2048", profile: "channelCa", subjectName: name, validity, adopt: adopt.channelCa }, this);
+    this.std = credential(
+      `${name}-agency`,
+      { algorithm: "secp256k1", profile: "agencyCa", subjectName: name, issuer: authority.std, validity, adopt: adopt.std },
+      this,
+    );
+    this.channelCa = credential(
+      `${name}-channel-ca`,
+      { algorithm: "rsa2048", profile: "channelCa", subjectName: name, validity, adopt: adopt.channelCa },
+      this,
+    );
     this.channelNodeKey = new KeyPair(`${name}-channel-node-key`, { algorithm: "rsa2048" }, { parent: this });
-    this.sdkChannel = credential(`${name}-sdk`, { algorithm: "rsa2048", profile: "channelSdk", issuer: this.channelCa, validity, adopt: adopt.sdkChannel }, this);
+    this.sdkChannel = credential(
+      `${name}-sdk`,
+      { algorithm: "rsa2048", profile: "channelSdk", issuer: this.channelCa, validity, adopt: adopt.sdkChannel },
+      this,
+    );
     if (args.smCrypto) {
       if (!authority.gm) throw new Error(`agency ${name}: a GM chain needs the GM chain CA`);
-      this.gm = credential(`${name}-gmagency`, { algorithm: "sm2", profile: "gmAgencyCa", subjectName: name, issuer: authority.gm, validity, adopt: adopt.gm }, this);
+      this.gm = credential(
+        `${name}-gmagency`,
+        { algorithm: "sm2", profile: "gmAgencyCa", subjectName: name, issuer: authority.gm, validity, adopt: adopt.gm },
+        this,
+      );
       // A GM agency CA imported without its key cannot issue a GM SDK set; with none imported
       // (generator packages carry none) the agency's SDK folder has only the RSA set.
       const gmCaSigns = adopt.gm === undefined || adopt.gm.privateKeyPem !== undefined;

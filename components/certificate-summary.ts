@@ -32,12 +32,16 @@ type Named = Record<string, CredentialOutputs | undefined>;
 
 function expiries(credentials: Named, at: Date): pulumi.Output<Record<string, CertificateExpiry>> {
   const present = Object.entries(credentials).filter((entry): entry is [string, CredentialOutputs] => entry[1] !== undefined);
-  return pulumi.all(present.map(([, c]) => c.notAfter)).apply((dates) =>
-    Object.fromEntries(present.map(([name], i) => [name, { notAfter: dates[i], daysLeft: daysLeft(dates[i], at) }])),
-  );
+  return pulumi
+    .all(present.map(([, c]) => c.notAfter))
+    .apply((dates) => Object.fromEntries(present.map(([name], i) => [name, { notAfter: dates[i], daysLeft: daysLeft(dates[i], at) }])));
 }
 
-export function certificateSummaries(authority: ChainAuthority, agencies: Record<string, Agency>, nodes: Record<string, Node>): pulumi.Output<CertificateSummaries> {
+export function certificateSummaries(
+  authority: ChainAuthority,
+  agencies: Record<string, Agency>,
+  nodes: Record<string, Node>,
+): pulumi.Output<CertificateSummaries> {
   // One "now" for the whole run (BCOS_NOW in tests), as the providers use.
   const at = now();
   const perOwner = <T>(owners: Record<string, T>, named: (owner: T) => Named) =>

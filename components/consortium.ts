@@ -101,7 +101,10 @@ export class Consortium extends pulumi.ComponentResource {
     // Programs other than index.ts pass it in directly; the install script needs whole seconds.
     const healthTimeoutSeconds = readHealthTimeoutSeconds(args.healthTimeoutSeconds);
     const { smCrypto } = model.chain;
-    const validity: Validity = { validityDays: model.chain.certValidityDays, renewBeforeDays: readRenewBeforeDays(args.renewBeforeDays, model.chain.certValidityDays) };
+    const validity: Validity = {
+      validityDays: model.chain.certValidityDays,
+      renewBeforeDays: readRenewBeforeDays(args.renewBeforeDays, model.chain.certValidityDays),
+    };
 
     const { adoption } = args;
     this.authority = new ChainAuthority("chain", { smCrypto, validity, adopt: adoption?.chain }, { parent: this });
@@ -149,7 +152,11 @@ export class Consortium extends pulumi.ComponentResource {
 
     const genesis = pulumi.output(Object.fromEntries(model.groups.map((g) => [g.id, this.groups[g.id].genesis])));
     // Nodes that left the chain keep valid certificates: every config.ini refuses their IDs.
-    this.nodeRegistry = new NodeRegistry(`${name}-node-registry`, { nodes: Object.fromEntries(model.nodes.map((n) => [n.name, this.nodes[n.name].nodeId])) }, { parent: this });
+    this.nodeRegistry = new NodeRegistry(
+      `${name}-node-registry`,
+      { nodes: Object.fromEntries(model.nodes.map((n) => [n.name, this.nodes[n.name].nodeId])) },
+      { parent: this },
+    );
     const revoked = this.nodeRegistry.revoked;
     const agencySummaries: Record<string, AgencySummary> = {};
     for (const agency of model.agencies) {
@@ -165,11 +172,7 @@ export class Consortium extends pulumi.ComponentResource {
         sdkBundle: `${args.outputDir}/${agency.name}-sdk.tar.gz`,
       };
       new PackageFile(`${agency.name}-package`, { path: summary.package, files }, { parent: this.agencies[agency.name] });
-      new PackageFile(
-        `${agency.name}-sdk-bundle`,
-        { path: summary.sdkBundle, files: sdkFiles },
-        { parent: this.agencies[agency.name] },
-      );
+      new PackageFile(`${agency.name}-sdk-bundle`, { path: summary.sdkBundle, files: sdkFiles }, { parent: this.agencies[agency.name] });
       agencySummaries[agency.name] = summary;
     }
     // The consortium's picture beside the packages (drawn from the topology alone: no keys in it).
@@ -295,7 +298,17 @@ export class Consortium extends pulumi.ComponentResource {
       const owner = this.groups[group.id];
       this.memberships[group.id] = new Membership(
         `group-${group.id}-membership`,
-        { groupId: group.id, roles, genesis: group.genesis, timestamp: owner.timestamp, genesisSealerIds: owner.sealerIds, nodeIds, endpoints, sshPrivateKeys, governanceKeyPem: governanceKey.privateKeyPem },
+        {
+          groupId: group.id,
+          roles,
+          genesis: group.genesis,
+          timestamp: owner.timestamp,
+          genesisSealerIds: owner.sealerIds,
+          nodeIds,
+          endpoints,
+          sshPrivateKeys,
+          governanceKeyPem: governanceKey.privateKeyPem,
+        },
         // Dropping a Membership changes nothing on the chain: kept out of the preview's deletions.
         { parent: owner, dependsOn: installs, retainOnDelete: true },
       );
@@ -318,7 +331,10 @@ export class Consortium extends pulumi.ComponentResource {
         site: hostSite(host).key,
         deployDir: host.deployDir,
         address: host.address,
-        connection: c.kind === "local" ? { kind: "local" as const } : { kind: "ssh" as const, port: c.port, user: c.user, hostKey: c.hostKey ?? install!.hostKeys[host.name].hostKey },
+        connection:
+          c.kind === "local"
+            ? { kind: "local" as const }
+            : { kind: "ssh" as const, port: c.port, user: c.user, hostKey: c.hostKey ?? install!.hostKeys[host.name].hostKey },
         nodeId: this.nodes[node.name].nodeId,
         deleteData: model.chain.deleteDataOnRemove,
         groups: model.groups.filter((g) => [...g.sealers, ...g.observers, ...g.free].includes(node.name)).map((g) => g.id),
@@ -336,21 +352,25 @@ export class Consortium extends pulumi.ComponentResource {
     const { authority } = this;
     return pulumi.output({
       authority: { std: plainCredential(authority.std), gm: optionalCredential(authority.gm) },
-      agencies: Object.entries(this.agencies).filter(([name]) => name === agencyName).map(([name, a]) => ({
-        name,
-        std: plainCredential(a.std),
-        gm: optionalCredential(a.gm),
-        channelCa: plainCredential(a.channelCa),
-        sdk: { channel: plainCredential(a.sdkChannel), gmSign: optionalCredential(a.sdkGmSign), gmEnc: optionalCredential(a.sdkGmEnc) },
-      })),
-      nodes: Object.entries(this.nodes).filter(([name]) => nodeNames.includes(name)).map(([name, n]) => ({
-        name,
-        std: plainCredential(n.std),
-        gmSign: optionalCredential(n.gmSign),
-        gmEnc: optionalCredential(n.gmEnc),
-        channel: plainCredential(n.channel),
-        nodeId: n.nodeId,
-      })),
+      agencies: Object.entries(this.agencies)
+        .filter(([name]) => name === agencyName)
+        .map(([name, a]) => ({
+          name,
+          std: plainCredential(a.std),
+          gm: optionalCredential(a.gm),
+          channelCa: plainCredential(a.channelCa),
+          sdk: { channel: plainCredential(a.sdkChannel), gmSign: optionalCredential(a.sdkGmSign), gmEnc: optionalCredential(a.sdkGmEnc) },
+        })),
+      nodes: Object.entries(this.nodes)
+        .filter(([name]) => nodeNames.includes(name))
+        .map(([name, n]) => ({
+          name,
+          std: plainCredential(n.std),
+          gmSign: optionalCredential(n.gmSign),
+          gmEnc: optionalCredential(n.gmEnc),
+          channel: plainCredential(n.channel),
+          nodeId: n.nodeId,
+        })),
     }) as pulumi.Output<ChainPki>;
   }
 }

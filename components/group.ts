@@ -35,7 +35,14 @@ export class Group extends pulumi.ComponentResource {
     super("bcos:index:Group", name, {}, opts);
     const genesis = new GroupGenesis(
       `${name}-genesis`,
-      { groupId: args.groupId, params: args.params, sealerIds: args.sealerIds, timestamp: args.timestamp, version: args.version, adoptGenesis: args.adoptGenesis },
+      {
+        groupId: args.groupId,
+        params: args.params,
+        sealerIds: args.sealerIds,
+        timestamp: args.timestamp,
+        version: args.version,
+        adoptGenesis: args.adoptGenesis,
+      },
       { parent: this },
     );
     this.groupId = pulumi.output(args.groupId);

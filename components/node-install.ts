@@ -124,7 +124,12 @@ export class NodeInstall extends pulumi.ComponentResource {
       else {
         // Provider versions differ on whether CopyToRemote creates missing parent folders; make them.
         const makeFolder = bashCommand(`mkdir -p ${shellQuote(path.posix.dirname(uploadPath(host)))}`);
-        const uploadFolder = hostCommand(`${name}-upload-folder-${site.label}`, connection, { create: makeFolder }, { ...keep, aliases: oldNames("upload-folder", named) });
+        const uploadFolder = hostCommand(
+          `${name}-upload-folder-${site.label}`,
+          connection,
+          { create: makeFolder },
+          { ...keep, aliases: oldNames("upload-folder", named) },
+        );
         dependsOn.push(
           new command.remote.CopyToRemote(
             `${name}-upload-${site.label}`,
@@ -134,7 +139,13 @@ export class NodeInstall extends pulumi.ComponentResource {
         );
         origin = { file: uploadPath(host) };
       }
-      const install = binaryInstallCommand({ deployDir: host.deployDir, origin, sha256: binary.sha256 ?? revision, version: model.chain.version, smCrypto: model.chain.smCrypto });
+      const install = binaryInstallCommand({
+        deployDir: host.deployDir,
+        origin,
+        sha256: binary.sha256 ?? revision,
+        version: model.chain.version,
+        smCrypto: model.chain.smCrypto,
+      });
       this.binaries[site.key] = hostCommand(
         `${name}-binary-${site.label}`,
         connection,
@@ -144,12 +155,16 @@ export class NodeInstall extends pulumi.ComponentResource {
     }
 
     if (args.movedNodes !== undefined && !Array.isArray(args.movedNodes)) {
-      throw new Error(`bcos:movedNodes is ${JSON.stringify(args.movedNodes)}: it must be a list of node names (pulumi config set --path 'bcos:movedNodes[0]' node1)`);
+      throw new Error(
+        `bcos:movedNodes is ${JSON.stringify(args.movedNodes)}: it must be a list of node names (pulumi config set --path 'bcos:movedNodes[0]' node1)`,
+      );
     }
     const moved = new Set(args.movedNodes ?? []);
     for (const name of moved) {
       if (typeof name !== "string" || !model.nodes.some((n) => n.name === name)) {
-        throw new Error(`bcos:movedNodes lists ${JSON.stringify(name)}, which is no node of the topology; list the names of nodes moved by hand, or remove the setting`);
+        throw new Error(
+          `bcos:movedNodes lists ${JSON.stringify(name)}, which is no node of the topology; list the names of nodes moved by hand, or remove the setting`,
+        );
       }
     }
     const order = args.recordPlacement(this).apply((seen) => rollingPredecessors(model, seen));

@@ -56,8 +56,16 @@ export class Node extends pulumi.ComponentResource {
     this.std = credential(`${name}-node`, { algorithm: "secp256k1", profile: "node", subjectName: name, issuer: agency.std, validity, adopt: adopt.std }, this);
     if (args.smCrypto) {
       if (!agency.gm) throw new Error(`node ${name}: a GM chain needs the agency's GM CA`);
-      this.gmSign = credential(`${name}-gmnode`, { algorithm: "sm2", profile: "gmNode", subjectName: name, issuer: agency.gm, validity, adopt: adopt.gmSign }, this);
-      this.gmEnc = credential(`${name}-gmennode`, { algorithm: "sm2", profile: "gmEnNode", subjectName: name, issuer: agency.gm, validity, adopt: adopt.gmEnc }, this);
+      this.gmSign = credential(
+        `${name}-gmnode`,
+        { algorithm: "sm2", profile: "gmNode", subjectName: name, issuer: agency.gm, validity, adopt: adopt.gmSign },
+        this,
+      );
+      this.gmEnc = credential(
+        `${name}-gmennode`,
+        { algorithm: "sm2", profile: "gmEnNode", subjectName: name, issuer: agency.gm, validity, adopt: adopt.gmEnc },
+        this,
+      );
     }
     this.channel = adopt.channel
       ? // An imported node keeps its own channel key (build_chain makes one per node).

@@ -15,7 +15,9 @@ export function now(env: NodeJS.ProcessEnv = process.env): Date {
   if (text === undefined || text === "") return new Date();
   const at = ISO.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(at)) {
-    throw new Error(`${NOW_VARIABLE}=${JSON.stringify(text)} is not an ISO 8601 date: write e.g. 2026-12-03 or 2026-12-03T10:00:00Z, or unset it (it is for tests only)`);
+    throw new Error(
+      `${NOW_VARIABLE}=${JSON.stringify(text)} is not an ISO 8601 date: write e.g. 2026-12-03 or 2026-12-03T10:00:00Z, or unset it (it is for tests only)`,
+    );
   }
   return new Date(at);
 }

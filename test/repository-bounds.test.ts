@@ -26,7 +26,11 @@ function pathsIn(file: string): string[] {
 describe("repository bounds", () => {
   it("no test or bench source reaches outside the repository or names ../shared", () => {
     expect(sources.length).toBeGreaterThan(50);
-    const outside = sources.flatMap((file) => pathsIn(file).filter((p) => p !== root && !p.startsWith(root + sep)).map((p) => `${relative(root, file)} → ${p}`));
+    const outside = sources.flatMap((file) =>
+      pathsIn(file)
+        .filter((p) => p !== root && !p.startsWith(root + sep))
+        .map((p) => `${relative(root, file)} → ${p}`),
+    );
     const shared = sources.filter((file) => /shared\/reference|\/work\/shared/.test(readFileSync(file, "utf8"))).map((f) => relative(root, f));
     expect(outside).toEqual([]);
     expect(shared).toEqual([]);

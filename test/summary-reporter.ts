@@ -7,7 +7,8 @@
  */
 import type { Reporter, SerializedError, TestModule, TestSuite } from "vitest/node";
 
-const where = (entity: TestModule | TestSuite) => (entity.type === "module" ? entity.relativeModuleId : `${entity.module.relativeModuleId} > ${entity.fullName}`);
+const where = (entity: TestModule | TestSuite) =>
+  entity.type === "module" ? entity.relativeModuleId : `${entity.module.relativeModuleId} > ${entity.fullName}`;
 
 /** "<file> > <suite>: <message>" for every error kept on the file or one of its suites. */
 function failuresOutsideTests(module: TestModule): string[] {

@@ -73,8 +73,7 @@ function parse(argv: string[]) {
 
 /** The passphrase the pulumi CLI will use for this stack (same variables, same precedence). */
 function passphraseFrom(env: NodeJS.ProcessEnv): string {
-  const fix =
-    "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the passphrase the stack will use; it encrypts the imported private keys";
+  const fix = "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the passphrase the stack will use; it encrypts the imported private keys";
   let phrase = env.PULUMI_CONFIG_PASSPHRASE;
   if (phrase === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE) {
     try {
@@ -107,7 +106,8 @@ export function runImportCommand(argv: string[], log: (line: string) => void, en
     `imported ${chain.from} (${chain.layout}): ${model.nodes.length} nodes, ${model.agencies.length} agencies, ` +
       `groups ${model.groups.map((g) => g.id).join(", ") || "none"}, ${summary.keyCount} private keys as secrets`,
   );
-  if (missingCaKeys > 0) log(`note: ${missingCaKeys} CA certificate(s) came without their key: imported as certificates only, so this stack cannot issue certificates under them`);
+  if (missingCaKeys > 0)
+    log(`note: ${missingCaKeys} CA certificate(s) came without their key: imported as certificates only, so this stack cannot issue certificates under them`);
   log(`wrote ${path.relative(projectDir, summary.stackFile)} and ${path.relative(projectDir, summary.filesDir)}/`);
   log(`next: pulumi stack init ${args.stack} (same PULUMI_CONFIG_PASSPHRASE), then review the hosts' deployDir and connection`);
   return 0;

@@ -16,8 +16,7 @@ export async function runRender(args: RenderArgs, log: (line: string) => void): 
   const out = resolve(args.out);
   if (!args.force && !isEmptyOrMissing(out)) {
     throw new Error(
-      `--out ${args.out} is not empty and may hold keys from an earlier render. ` +
-        `Fix: choose an empty or new folder, or pass --force to replace its files.`,
+      `--out ${args.out} is not empty and may hold keys from an earlier render. ` + `Fix: choose an empty or new folder, or pass --force to replace its files.`,
     );
   }
   const ca = args.ca ? importChainAuthority(args.ca, { smCrypto: model.chain.smCrypto }) : undefined;

@@ -85,7 +85,11 @@ export function importChainCa(dir: string, kind: ChainCaKind, now: Date = new Da
     fail(certFile, `certifies a ${certKey.kind} key, expected ${spec.curve}`, `issue the CA certificate for a ${spec.curve} key`);
   }
   if (!publicKeyMatches(tbs.subjectPublicKeyInfo, key.keyPair)) {
-    fail(keyFile, `does not belong to ${spec.files.cert} (different public key)`, `put the key that ${spec.files.cert} was made from next to it, or re-issue the certificate from this key`);
+    fail(
+      keyFile,
+      `does not belong to ${spec.files.cert} (different public key)`,
+      `put the key that ${spec.files.cert} was made from next to it, or re-issue the certificate from this key`,
+    );
   }
 
   const sigAlg = certificate.signatureAlgorithm.algorithm;
@@ -137,6 +141,10 @@ function readText(file: string, fail: (file: string, problem: string, fix: strin
   try {
     return readFileSync(file, "utf8");
   } catch (e) {
-    return fail(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, `place the file there or point the import at the folder that holds it`);
+    return fail(
+      file,
+      `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      `place the file there or point the import at the folder that holds it`,
+    );
   }
 }

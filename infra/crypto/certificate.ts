@@ -4,14 +4,7 @@
  */
 import * as crypto from "node:crypto";
 import { AsnConvert, AsnProp, AsnPropTypes } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  Certificate,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from "@peculiar/asn1-x509";
+import { AlgorithmIdentifier, Certificate, SubjectPublicKeyInfo, TBSCertificate, Validity, Version } from "@peculiar/asn1-x509";
 import { encodeName } from "./distinguished-name";
 import { buildExtensions, readSubjectKeyId } from "./extensions";
 import { LoadedPrivateKey, loadPrivateKey } from "./keys";
@@ -105,12 +98,7 @@ export function parseCertificate(pem: string): ParsedCertificate {
   return { der: block.der, certificate: AsnConvert.parse(block.der, Certificate) };
 }
 
-function buildCertificate(
-  request: CertificateOptions,
-  spki: SubjectPublicKeyInfo,
-  signer: LoadedPrivateKey,
-  issuerCert?: Certificate,
-): string {
+function buildCertificate(request: CertificateOptions, spki: SubjectPublicKeyInfo, signer: LoadedPrivateKey, issuerCert?: Certificate): string {
   const profile = PROFILES[request.profile];
   const subjectKind = describePublicKey(spki);
   if (subjectKind.algorithm !== profile.keyAlgorithm) {

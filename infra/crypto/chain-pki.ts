@@ -45,12 +45,7 @@ export function issuedCredential(
 }
 
 /** A new EC key of the profile's curve, certified by `issuer`. */
-export function newEcCredential(
-  profile: ProfileName,
-  issuer: Credential | LoadedIssuer,
-  validity: CertValidity,
-  subjectName?: string,
-): Credential {
+export function newEcCredential(profile: ProfileName, issuer: Credential | LoadedIssuer, validity: CertValidity, subjectName?: string): Credential {
   const key = generateEcKeyPair(PROFILES[profile].keyAlgorithm as EcCurve);
   return issuedCredential(profile, key, issuer, validity, subjectName);
 }

@@ -66,9 +66,7 @@ export function encodeRequestInfo(info: CertificationRequestInfo): Buffer {
 
 export function encodeSignedRequest(infoDer: Uint8Array, signatureAlgorithm: AlgorithmIdentifier, signature: Uint8Array): Buffer {
   return Buffer.from(
-    AsnConvert.serialize(
-      new SignedRequest({ certificationRequestInfo: toArrayBuffer(infoDer), signatureAlgorithm, signature: toArrayBuffer(signature) }),
-    ),
+    AsnConvert.serialize(new SignedRequest({ certificationRequestInfo: toArrayBuffer(infoDer), signatureAlgorithm, signature: toArrayBuffer(signature) })),
   );
 }
 

@@ -126,7 +126,10 @@ export function checkAgencyCsr(csrPem: string, expected: AgencyCsrExpectation): 
   };
 
   if (!plan.agencies.some((a) => a.name === agency)) {
-    refuse(`${agency} is not an agency of the approved plan`, `add ${agency} to the committee's bcos:topology first, or send the request to the consortium it belongs to`);
+    refuse(
+      `${agency} is not an agency of the approved plan`,
+      `add ${agency} to the committee's bcos:topology first, or send the request to the consortium it belongs to`,
+    );
   }
   if (kind === "gm" && !plan.chain.smCrypto) {
     refuse("the approved plan's chain does not use SM crypto, so there is no GM agency certificate", "send only the standard (secp256k1) request");
@@ -182,11 +185,7 @@ function keyName(algorithm: KeyAlgorithm): string {
  * The agency certificate for a checked request, issued by the chain CA of the request's kind
  * (the GM chain CA for gm, the standard chain CA for std) with the agency certificate profile.
  */
-export function issueAgencyCertificate(
-  csr: VerifiedAgencyCsr,
-  chainCa: Credential | LoadedIssuer,
-  validity: CertValidity & { serial?: bigint },
-): string {
+export function issueAgencyCertificate(csr: VerifiedAgencyCsr, chainCa: Credential | LoadedIssuer, validity: CertValidity & { serial?: bigint }): string {
   const issuer = "certificate" in chainCa ? chainCa : { certPem: chainCa.certPem, privateKeyPem: chainCa.key.privateKeyPem };
   return issueCertificate({
     profile: KIND[csr.kind].profile,

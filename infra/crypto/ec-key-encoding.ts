@@ -3,14 +3,7 @@
  * (SubjectPublicKeyInfo). The schemas are declared with @peculiar/asn1-schema; the decorators are
  * applied as plain calls because the project compiles without `experimentalDecorators`.
  */
-import {
-  AsnConvert,
-  AsnProp,
-  AsnPropTypes,
-  AsnType,
-  AsnTypeTypes,
-  OctetString,
-} from "@peculiar/asn1-schema";
+import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from "@peculiar/asn1-x509";
 import { OID } from "./oids";
 

@@ -45,8 +45,7 @@ export function buildExtensions(specs: ExtensionSpec[], ids: KeyIdSources): Exte
 
 function buildExtension(spec: ExtensionSpec, ids: KeyIdSources): Extension {
   // Nothing is marked critical: neither cnf file asks for it.
-  const make = (extnID: string, value: unknown) =>
-    new Extension({ extnID, critical: false, extnValue: new OctetString(AsnConvert.serialize(value)) });
+  const make = (extnID: string, value: unknown) => new Extension({ extnID, critical: false, extnValue: new OctetString(AsnConvert.serialize(value)) });
   switch (spec.kind) {
     case "subjectKeyIdentifier":
       return make(id_ce_subjectKeyIdentifier, new SubjectKeyIdentifier(ids.subjectKeyId));
@@ -80,9 +79,7 @@ export function readKeyUsage(cert: Certificate): KeyUsageName[] | undefined {
   const usage = extensionValue(cert, id_ce_keyUsage, KeyUsage);
   if (!usage) return undefined;
   const flags = usage.toNumber();
-  return (Object.keys(KeyUsageFlags) as KeyUsageName[]).filter(
-    (name) => Number.isNaN(Number(name)) && (flags & KeyUsageFlags[name]) !== 0,
-  );
+  return (Object.keys(KeyUsageFlags) as KeyUsageName[]).filter((name) => Number.isNaN(Number(name)) && (flags & KeyUsageFlags[name]) !== 0);
 }
 
 export function readSubjectKeyId(cert: Certificate): Buffer | undefined {

@@ -80,7 +80,8 @@ export function loadPrivateKey(pem: string): LoadedPrivateKey {
       return loadEc(p8.curveOid ?? sec1.curveOid, sec1.scalar, sec1.publicPoint);
     }
     case "EC PRIVATE KEY":
-    case "SM2 PRIVATE KEY": { // OpenSSL 3's label for SEC1 SM2 keys (`openssl ec -in sm2.key`)
+    case "SM2 PRIVATE KEY": {
+      // OpenSSL 3's label for SEC1 SM2 keys (`openssl ec -in sm2.key`)
       const sec1 = decodeSec1(block.der);
       return loadEc(sec1.curveOid, sec1.scalar, sec1.publicPoint);
     }

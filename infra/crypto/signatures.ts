@@ -54,12 +54,7 @@ const NODE_HASH: Record<string, string> = {
 };
 
 /** True when `signature` over `data` verifies under `signer` with the algorithm `algorithmOid`. */
-export function verifyWith(
-  algorithmOid: string,
-  data: Uint8Array,
-  signature: Uint8Array,
-  signer: SubjectPublicKeyInfo,
-): boolean {
+export function verifyWith(algorithmOid: string, data: Uint8Array, signature: Uint8Array, signer: SubjectPublicKeyInfo): boolean {
   const described = describePublicKey(signer);
   if (algorithmOid === OID.sm2WithSm3) {
     return described.algorithm === "sm2" && !!described.pointHex && sm2Verify(data, signature, described.pointHex);

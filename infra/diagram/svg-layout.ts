@@ -161,7 +161,10 @@ export function layoutDiagram(model: Model): Layout {
   // Host links: spread along each host's right side in the order of the nodes they reach.
   const hostLinks: Edge[] = [];
   model.hosts.forEach((host, i) => {
-    const targets = model.nodes.filter((n) => n.host === host.name).map((n) => nodeBox(n.name)).sort((a, b) => a.y - b.y);
+    const targets = model.nodes
+      .filter((n) => n.host === host.name)
+      .map((n) => nodeBox(n.name))
+      .sort((a, b) => a.y - b.y);
     const starts = spread(hosts[i], hosts[i].x + hosts[i].width, targets.length);
     targets.forEach((target, k) => hostLinks.push({ from: starts[k], to: { x: target.x, y: Math.round(centerY(target)) } }));
   });
@@ -169,10 +172,12 @@ export function layoutDiagram(model: Model): Layout {
   // Role lines: spread along the node's right side (by group) and the group's left side (by node).
   const roleLines: RoleLine[] = [];
   const sortedEdges = [...edges].sort((a, b) => nodeBox(a.node).y - nodeBox(b.node).y || a.group - b.group);
-  const starts = new Map(model.nodes.map((n) => {
-    const box = nodeBox(n.name);
-    return [n.name, spread(box, box.x + box.width, edges.filter((e) => e.node === n.name).length)];
-  }));
+  const starts = new Map(
+    model.nodes.map((n) => {
+      const box = nodeBox(n.name);
+      return [n.name, spread(box, box.x + box.width, edges.filter((e) => e.node === n.name).length)];
+    }),
+  );
   const ends = new Map(model.groups.map((g, i) => [g.id, spread(groups[i], groups[i].x, edges.filter((e) => e.group === g.id).length)]));
   const used = new Map<string, number>();
   const take = (key: string, points: Point[]) => {

@@ -175,8 +175,8 @@ function expectedSigner(content: PartyBundle): Signer {
   };
   const signer =
     content.role === "committee"
-      ? certSigner(CERT.gmChainCa, "GM chain CA key") ?? certSigner(CERT.chainCa, "chain CA key")
-      : certSigner(CERT.gmAgency, "GM agency key") ?? csrSigner("gm") ?? certSigner(CERT.agency, "agency key") ?? csrSigner("std");
+      ? (certSigner(CERT.gmChainCa, "GM chain CA key") ?? certSigner(CERT.chainCa, "chain CA key"))
+      : (certSigner(CERT.gmAgency, "GM agency key") ?? csrSigner("gm") ?? certSigner(CERT.agency, "agency key") ?? csrSigner("std"));
   if (!signer) {
     throw new Error(
       content.role === "committee"
@@ -202,7 +202,14 @@ function checkSignerIdentity(signer: Signer, content: PartyBundle, options: Read
     if (trusted && !samePem(trusted, content.certificates[name])) {
       throw new Error(`${name} is not the chain CA this party already trusts (a different committee key)`);
     }
-    if (!verifyWith(certificate.signatureAlgorithm.algorithm, new Uint8Array(certificate.tbsCertificateRaw!), new Uint8Array(certificate.signatureValue), tbs.subjectPublicKeyInfo)) {
+    if (
+      !verifyWith(
+        certificate.signatureAlgorithm.algorithm,
+        new Uint8Array(certificate.tbsCertificateRaw!),
+        new Uint8Array(certificate.signatureValue),
+        tbs.subjectPublicKeyInfo,
+      )
+    ) {
       throw new Error(`${name} is not a valid self-signed chain CA certificate`);
     }
     return;
@@ -212,7 +219,14 @@ function checkSignerIdentity(signer: Signer, content: PartyBundle, options: Read
   if (formatName(tbs.subject) !== expected) throw new Error(`${name} is for ${formatName(tbs.subject)}, not ${content.party} (${expected})`);
   if (trusted) {
     const ca = parseCertificate(trusted).certificate;
-    if (!verifyWith(certificate.signatureAlgorithm.algorithm, new Uint8Array(certificate.tbsCertificateRaw!), new Uint8Array(certificate.signatureValue), ca.tbsCertificate.subjectPublicKeyInfo)) {
+    if (
+      !verifyWith(
+        certificate.signatureAlgorithm.algorithm,
+        new Uint8Array(certificate.tbsCertificateRaw!),
+        new Uint8Array(certificate.signatureValue),
+        ca.tbsCertificate.subjectPublicKeyInfo,
+      )
+    ) {
       throw new Error(`${name} was not issued by the committee's chain CA`);
     }
   }
@@ -275,9 +289,13 @@ function shapeOf(content: unknown): string | undefined {
   if (c.role !== "committee" && c.role !== "agency") return `has role ${JSON.stringify(c.role)}, expected committee or agency`;
   if (typeof c.chainId !== "number") return "has no chainId";
   if (c.planDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(c.planDigest)) return "has a planDigest that is not sha256:<64 hex>";
-  if (!c.certificates || typeof c.certificates !== "object" || Object.values(c.certificates).some((v) => typeof v !== "string")) return "has no certificates map";
+  if (!c.certificates || typeof c.certificates !== "object" || Object.values(c.certificates).some((v) => typeof v !== "string"))
+    return "has no certificates map";
   if (!c.csrs || typeof c.csrs !== "object") return "has no csrs map";
-  if (!Array.isArray(c.nodes) || c.nodes.some((n) => typeof n?.name !== "string" || !/^[0-9a-f]{128}$/.test(n?.nodeId) || typeof n?.address !== "string" || typeof n?.p2pPort !== "number")) {
+  if (
+    !Array.isArray(c.nodes) ||
+    c.nodes.some((n) => typeof n?.name !== "string" || !/^[0-9a-f]{128}$/.test(n?.nodeId) || typeof n?.address !== "string" || typeof n?.p2pPort !== "number")
+  ) {
     return "has a malformed nodes list";
   }
   if (!Array.isArray(c.genesis) || c.genesis.some((g) => typeof g?.groupId !== "number" || typeof g?.timestamp !== "number" || !Array.isArray(g?.sealerIds))) {

@@ -25,23 +25,13 @@ export function renderAgencyTree(
 ): RenderedFile[] {
   const agency = model.agencies.find((a) => a.name === agencyName);
   if (!agency) throw new Error(`unknown agency "${agencyName}"`);
-  return [
-    ...agency.nodes.flatMap((node) => renderNodeFolder(model, pki, node, groupTimestamps, options)),
-    ...renderSdkFolder(model, pki, agencyName),
-  ];
+  return [...agency.nodes.flatMap((node) => renderNodeFolder(model, pki, node, groupTimestamps, options)), ...renderSdkFolder(model, pki, agencyName)];
 }
 
-export function renderChainTree(
-  model: Model,
-  pki: ChainPki,
-  groupTimestamps: Record<number, number>,
-  options: ChainTreeOptions,
-): RenderedFile[] {
+export function renderChainTree(model: Model, pki: ChainPki, groupTimestamps: Record<number, number>, options: ChainTreeOptions): RenderedFile[] {
   return [
     ...renderChainFolder(pki, options.includeCaKeys),
-    ...model.agencies.flatMap((agency) =>
-      underFolder(agency.name, renderAgencyTree(model, pki, agency.name, groupTimestamps, options)),
-    ),
+    ...model.agencies.flatMap((agency) => underFolder(agency.name, renderAgencyTree(model, pki, agency.name, groupTimestamps, options))),
   ];
 }
 

@@ -26,9 +26,7 @@ export function renderConfigIni(model: Model, nodeName: string): string {
   const { smCrypto } = model.chain;
   // build_chain -6 listens on `::`; an IPv4 wildcard would leave an IPv6-addressed node unreachable.
   const anyAddress = isIPv6(modelHost(model, node.host).address) ? "::" : "0.0.0.0";
-  const peers = model.nodes.map((peer, i) =>
-    entry(`node.${i}`, p2pEndpoint(modelHost(model, peer.host).address, peer.p2pPort)),
-  );
+  const peers = model.nodes.map((peer, i) => entry(`node.${i}`, p2pEndpoint(modelHost(model, peer.host).address, peer.p2pPort)));
 
   return iniText([
     section("rpc"),

@@ -46,13 +46,7 @@ function checkOverride(groupId: number, text: string): void {
   if (parsed.groupId !== groupId) throw new Error(`the genesis override for group ${groupId} is for group ${parsed.groupId}`);
 }
 
-function groupFiles(
-  model: Model,
-  pki: ChainPki,
-  nodeName: string,
-  groupTimestamps: Record<number, number>,
-  options: NodeFolderOptions,
-): RenderedFile[] {
+function groupFiles(model: Model, pki: ChainPki, nodeName: string, groupTimestamps: Record<number, number>, options: NodeFolderOptions): RenderedFile[] {
   return model.groups
     .filter((group) => isMember(group, nodeName))
     .flatMap((group) => {

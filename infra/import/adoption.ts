@@ -15,7 +15,10 @@ export interface AdoptedSlot {
 
 export interface AdoptionPlan {
   chain: { std?: AdoptedSlot; gm?: AdoptedSlot };
-  agencies: Record<string, { std?: AdoptedSlot; gm?: AdoptedSlot; channelCa?: AdoptedSlot; sdkChannel?: AdoptedSlot; sdkGmSign?: AdoptedSlot; sdkGmEnc?: AdoptedSlot }>;
+  agencies: Record<
+    string,
+    { std?: AdoptedSlot; gm?: AdoptedSlot; channelCa?: AdoptedSlot; sdkChannel?: AdoptedSlot; sdkGmSign?: AdoptedSlot; sdkGmEnc?: AdoptedSlot }
+  >;
   nodes: Record<string, { std?: AdoptedSlot; gmSign?: AdoptedSlot; gmEnc?: AdoptedSlot; channel?: AdoptedSlot }>;
   /** Group id → the genesis file every member started from, verbatim. */
   groups: Record<number, string>;
@@ -43,7 +46,10 @@ const SDK_ROLES = [
 export function adoptionPlan(record: ImportRecord, read: (rel: string) => string | undefined): AdoptionPlan {
   const must = (rel: string): string => {
     const text = read(rel);
-    if (text === undefined) throw new Error(`bcos:imported names ${record.files}/${rel}, which is missing; fix: restore the folder ${record.files} written by \`bcos-pulumi import\` (or import again)`);
+    if (text === undefined)
+      throw new Error(
+        `bcos:imported names ${record.files}/${rel}, which is missing; fix: restore the folder ${record.files} written by \`bcos-pulumi import\` (or import again)`,
+      );
     return text;
   };
   const ca = (entry: { cert: string; hasKey: boolean } | undefined, keyPath: string[]): AdoptedSlot | undefined =>

@@ -173,7 +173,13 @@ export function resolveAuthority(nodes: readonly NodeFolder[], sources: CertSour
     let agency = byIssuers.get(id);
     if (!agency) {
       const material = (cert?: CertInfo) => cert && { cert, key: keyFor(cert, sources.keys) };
-      agency = { name: names.claim(agencyName(issuers)), std: material(issuers.std), gm: material(issuers.gm), channelCa: material(issuers.channelCa), nodes: [] };
+      agency = {
+        name: names.claim(agencyName(issuers)),
+        std: material(issuers.std),
+        gm: material(issuers.gm),
+        channelCa: material(issuers.channelCa),
+        nodes: [],
+      };
       byIssuers.set(id, agency);
     }
     agency.nodes.push(node);

@@ -25,5 +25,7 @@ export function readBuildChainFolders(from: string): ChainFolders {
 
 /** Whether `from` looks like build_chain output: host folders holding node folders. */
 export function isBuildChainOutput(from: string): boolean {
-  return subfolders(from).some((host) => !CA_FOLDERS.includes(host) && subfolders(path.join(from, host)).some((name) => isNodeFolder(path.join(from, host, name))));
+  return subfolders(from).some(
+    (host) => !CA_FOLDERS.includes(host) && subfolders(path.join(from, host)).some((name) => isNodeFolder(path.join(from, host, name))),
+  );
 }

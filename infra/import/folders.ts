@@ -10,9 +10,7 @@ export function subfolders(dir: string): string[] {
   } catch {
     return [];
   }
-  return names
-    .filter((name) => !name.startsWith(".") && isFolder(path.join(dir, name)))
-    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  return names.filter((name) => !name.startsWith(".") && isFolder(path.join(dir, name))).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
 export function isFolder(p: string): boolean {

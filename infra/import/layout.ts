@@ -21,8 +21,7 @@ export interface ChainFolders {
   certDirs: string[];
 }
 
-const EXPECTED =
-  "point --from at build_chain's output folder (holding <ip>/node0/config.ini) or at generator packages (node_<ip>_<port>/config.ini)";
+const EXPECTED = "point --from at build_chain's output folder (holding <ip>/node0/config.ini) or at generator packages (node_<ip>_<port>/config.ini)";
 
 export function detectLayout(from: string): { folders?: ChainFolders; problems: ImportProblem[] } {
   if (!isFolder(from)) return { problems: [{ file: from, problem: "is not a folder", fix: EXPECTED }] };

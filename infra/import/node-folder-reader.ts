@@ -129,7 +129,11 @@ class FolderReader {
     try {
       return readFileSync(path.join(this.location.dir, rel), "utf8");
     } catch (e) {
-      this.report(rel, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "make the file readable by the user running the import");
+      this.report(
+        rel,
+        `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        "make the file readable by the user running the import",
+      );
       return undefined;
     }
   }
@@ -189,7 +193,11 @@ class FolderReader {
     const certs = this.certificates(certRel, "node certificate");
     if (certs === undefined) return undefined;
     if (!publicKeyMatches(certs[0].certificate.tbsCertificate.subjectPublicKeyInfo, key.keyPair)) {
-      this.report(keyRel, `does not belong to ${certRel} (its public key differs from the certificate's)`, `put back the key and certificate that were issued together`);
+      this.report(
+        keyRel,
+        `does not belong to ${certRel} (its public key differs from the certificate's)`,
+        `put back the key and certificate that were issued together`,
+      );
       return undefined;
     }
     let ca: CertInfo | undefined;
@@ -216,7 +224,11 @@ class FolderReader {
     const text = this.text(rel);
     if (text === undefined) return;
     if (text.trim().toLowerCase() !== nodeId) {
-      this.report(rel, `says ${JSON.stringify(text.trim().slice(0, 20))}…, but the node's key gives node ID ${nodeId.slice(0, 16)}…`, `write the key's node ID into ${path.basename(rel)}, or restore the key the file was made from`);
+      this.report(
+        rel,
+        `says ${JSON.stringify(text.trim().slice(0, 20))}…, but the node's key gives node ID ${nodeId.slice(0, 16)}…`,
+        `write the key's node ID into ${path.basename(rel)}, or restore the key the file was made from`,
+      );
       return;
     }
     this.publicFiles.add(rel);
@@ -226,7 +238,9 @@ class FolderReader {
     const configRel = this.relative(configPath);
     if (configRel === undefined || !existsSync(configPath)) return [];
     const found: GroupFiles[] = [];
-    for (const name of readdirSync(configPath).filter((n) => n.endsWith(".genesis")).sort()) {
+    for (const name of readdirSync(configPath)
+      .filter((n) => n.endsWith(".genesis"))
+      .sort()) {
       const rel = configRel === "" ? name : `${configRel.replace(/\/$/, "")}/${name}`;
       const text = this.text(rel);
       if (text === undefined) continue;
@@ -244,16 +258,28 @@ class FolderReader {
       if (genesis.groupId < 1 || genesis.groupId > 32767) continue;
       const named = /^group\.(\d+)\.genesis$/.exec(name);
       if (named && Number(named[1]) !== genesis.groupId) {
-        this.report(rel, `is named for group ${named[1]} but its [group] id is ${genesis.groupId}`, `rename the file to group.${genesis.groupId}.genesis or correct [group] id`);
+        this.report(
+          rel,
+          `is named for group ${named[1]} but its [group] id is ${genesis.groupId}`,
+          `rename the file to group.${genesis.groupId}.genesis or correct [group] id`,
+        );
         continue;
       }
       const twin = found.find((g) => g.id === genesis.groupId);
       if (twin) {
-        this.report(rel, `is a second genesis for group ${genesis.groupId} (first: ${twin.genesisFile})`, "keep one genesis file per group in the node's conf/");
+        this.report(
+          rel,
+          `is a second genesis for group ${genesis.groupId} (first: ${twin.genesisFile})`,
+          "keep one genesis file per group in the node's conf/",
+        );
         continue;
       }
       if (genesis.timestamp === undefined) {
-        this.report(rel, "has no [group] timestamp (the node then dates block 0 at INT64_MAX, which a topology cannot pin)", "this group cannot be imported; a chain built by build_chain or generator always has one");
+        this.report(
+          rel,
+          "has no [group] timestamp (the node then dates block 0 at INT64_MAX, which a topology cannot pin)",
+          "this group cannot be imported; a chain built by build_chain or generator always has one",
+        );
         continue;
       }
       if (genesis.stateType !== "storage") {
@@ -279,7 +305,11 @@ export function readNodeFolder(location: NodeFolderLocation): { folder?: NodeFol
     config = parseConfigIni(configText, { source: r.shown("config.ini") });
   } catch (e) {
     if (!(e instanceof IniError)) throw e;
-    r.problems.push({ file: e.source, problem: e.reason + (e.line === undefined ? "" : ` (line ${e.line})`), fix: "correct config.ini; the node refuses it too" });
+    r.problems.push({
+      file: e.source,
+      problem: e.reason + (e.line === undefined ? "" : ` (line ${e.line})`),
+      fix: "correct config.ini; the node refuses it too",
+    });
     return { problems: r.problems };
   }
   r.publicFiles.add("config.ini");

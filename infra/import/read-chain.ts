@@ -69,7 +69,8 @@ function hostNameProblems(given: ReadonlyMap<string, string>, nodes: readonly No
     const problem = nameProblem("host", name);
     if (problem) problems.push({ file, problem: problem.message, fix: problem.fix });
     const other = seen.get(name);
-    if (other !== undefined) problems.push({ file, problem: `names a second address (${other} already is ${name})`, fix: "give each address its own host name" });
+    if (other !== undefined)
+      problems.push({ file, problem: `names a second address (${other} already is ${name})`, fix: "give each address its own host name" });
     seen.set(name, address);
   }
   return problems;
@@ -109,7 +110,12 @@ export function readChain(options: ReadChainOptions): ChainImport {
   const certDirs = [...folders.certDirs];
   if (options.certDir !== undefined) {
     const certDir = path.resolve(options.certDir);
-    if (!isFolder(certDir)) problems.push({ file: options.certDir, problem: "(--cert-dir) is not a folder", fix: "give the folder that holds ca.crt / gmca.crt and the agency folders" });
+    if (!isFolder(certDir))
+      problems.push({
+        file: options.certDir,
+        problem: "(--cert-dir) is not a folder",
+        fix: "give the folder that holds ca.crt / gmca.crt and the agency folders",
+      });
     else certDirs.unshift(certDir);
   }
   const sources = scanCertDirs(certDirs, show);

@@ -35,14 +35,20 @@ export function stackTarget(projectDir: string, stack: string): { target?: Stack
   }
   const projectFile = path.join(projectDir, "Pulumi.yaml");
   if (!existsSync(projectFile)) {
-    return { problems: [{ file: projectDir, problem: "is not the bcos-pulumi project folder (no Pulumi.yaml)", fix: "run the import from the project folder" }] };
+    return {
+      problems: [{ file: projectDir, problem: "is not the bcos-pulumi project folder (no Pulumi.yaml)", fix: "run the import from the project folder" }],
+    };
   }
   const configDir = path.join(projectDir, stackConfigDir(projectFile));
   const stackFile = path.join(configDir, `Pulumi.${stack}.yaml`);
   const filesDir = path.join(configDir, "imported", stack);
   const problems: ImportProblem[] = [];
   for (const existing of [stackFile, filesDir].filter((p) => existsSync(p))) {
-    problems.push({ file: path.relative(projectDir, existing), problem: "already exists", fix: "choose another --stack, or remove it first (an import never replaces a stack)" });
+    problems.push({
+      file: path.relative(projectDir, existing),
+      problem: "already exists",
+      fix: "choose another --stack, or remove it first (an import never replaces a stack)",
+    });
   }
   const filesRel = path.relative(projectDir, filesDir).split(path.sep).join("/");
   return { target: problems.length === 0 ? { stack, stackFile, filesDir, filesRel } : undefined, problems };

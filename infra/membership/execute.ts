@@ -7,7 +7,14 @@
  */
 import { RpcError } from "../rpc/client";
 import { changeConsensus, type ConsensusOptions } from "../rpc/consensus";
-import { DEFAULT_SYNC_THRESHOLD, type ConsensusStep, type GenerateGroupStep, type MembershipStep, type NodeStep, type WaitSyncedStep } from "../topology/membership-plan";
+import {
+  DEFAULT_SYNC_THRESHOLD,
+  type ConsensusStep,
+  type GenerateGroupStep,
+  type MembershipStep,
+  type NodeStep,
+  type WaitSyncedStep,
+} from "../topology/membership-plan";
 import type { ChainAccess } from "./chain-access";
 import { NOT_A_MEMBER } from "./observe";
 
@@ -95,7 +102,14 @@ async function roleOn(options: ExecuteOptions, member: string, group: number, no
 /** The highest block of `group` among the reachable nodes (a node that does not run it, or is down, adds nothing). */
 async function groupHeight(options: ExecuteOptions, group: number): Promise<number> {
   const names = Object.keys(options.access.clients);
-  const heights = await Promise.all(names.map((n) => options.access.client(n).getBlockNumber(group).catch(() => -1)));
+  const heights = await Promise.all(
+    names.map((n) =>
+      options.access
+        .client(n)
+        .getBlockNumber(group)
+        .catch(() => -1),
+    ),
+  );
   return Math.max(-1, ...heights);
 }
 
@@ -120,11 +134,17 @@ async function consensusStep(step: ConsensusStep, options: ExecuteOptions): Prom
   // (SyncMsgEngine::blockNumberFarBehind): send only through a member that has caught up. One
   // that is no member at all fails at once (the member guard's error), since waiting cannot help.
   await access.client(step.via).getBlockNumber(step.group);
-  await until(`${step.via} within ${threshold} blocks of group ${step.group}'s height, to send ${step.kind} ${step.node} through`, () => syncedProbe(options, step.group, step.via), options);
+  await until(
+    `${step.via} within ${threshold} blocks of group ${step.group}'s height, to send ${step.kind} ${step.node} through`,
+    () => syncedProbe(options, step.group, step.via),
+    options,
+  );
   const target = { group: step.group, nodeId: access.idOf(step.node), nodeName: step.node };
   const result = await changeConsensus(access.client(step.via), options.governanceKeyPem, step.kind, target, options.consensus);
   const wanted = step.kind === "addSealer" ? "sealer" : step.kind === "addObserver" ? "observer" : "none";
-  options.onProgress?.(`group ${step.group}: ${step.kind} ${step.node} committed in block ${result.blockNumber}; waiting for ${short(step.confirmOn)} to report it`);
+  options.onProgress?.(
+    `group ${step.group}: ${step.kind} ${step.node} committed in block ${result.blockNumber}; waiting for ${short(step.confirmOn)} to report it`,
+  );
   // confirmOn never holds the node a removeNode takes out: a removed node may stay at the block
   // before its removal and keep listing itself, since sync serves blocks to members only.
   for (const member of step.confirmOn) {
@@ -166,7 +186,8 @@ async function startGroup(node: string, group: number, options: ExecuteOptions):
   const status = (await client.queryGroupStatus(group)).status;
   if (status !== "RUNNING") {
     const answer = await client.startGroup(group);
-    if (answer.code !== "0x0" && answer.code !== "0x3") throw new Error(`startGroup ${group} on ${node} answered ${answer.code}: ${answer.message} (status was ${status})`);
+    if (answer.code !== "0x0" && answer.code !== "0x3")
+      throw new Error(`startGroup ${group} on ${node} answered ${answer.code}: ${answer.message} (status was ${status})`);
   }
   await until(
     `group ${group} RUNNING on ${node}`,

@@ -32,7 +32,7 @@ export function joinGroupScript(nodeDir: string, group: number): string {
 function runLocally(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile("bash", ["-c", script], (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : -1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr: stderr || (err && code === -1 ? err.message : "") });
     });
   });
@@ -57,6 +57,7 @@ export function joinGroupOnHosts(endpoints: Record<string, EndpointDescriptor>, 
         await tunnel.close();
       }
     }
-    if (result.code !== 0) throw new Error(`${node}: preparing group ${group} on ${address} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+    if (result.code !== 0)
+      throw new Error(`${node}: preparing group ${group} on ${address} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
   };
 }

@@ -28,7 +28,13 @@ const ASK_COMMITTEE = "ask the committee to approve the change in its plan first
 /** What `party`'s copy of the topology differs in from the committee's approved plan; empty when it may act. */
 export function planDifferences(approved: Model, copy: Model, party: string): PlanDifference[] {
   if (!approved.agencies.some((a) => a.name === party)) {
-    return [{ path: `agencies.${party}`, message: `${party} is not an agency of the committee's approved plan`, fix: `ask the committee to add ${party}, or set bcos:party to your agency's name` }];
+    return [
+      {
+        path: `agencies.${party}`,
+        message: `${party} is not an agency of the committee's approved plan`,
+        fix: `ask the committee to add ${party}, or set bcos:party to your agency's name`,
+      },
+    ];
   }
   return [...chainDifferences(approved.chain, copy.chain), ...nodeDifferences(approved, copy, party), ...groupDifferences(approved, copy, party)];
 }
@@ -57,7 +63,11 @@ function nodeDifferences(approved: Model, copy: Model, party: string): PlanDiffe
 
   for (const agency of copy.agencies) {
     if (!approved.agencies.some((a) => a.name === agency.name)) {
-      differences.push({ path: `agencies.${agency.name}`, message: `agency ${agency.name} is not in the committee's approved plan`, fix: `${ASK_COMMITTEE} remove ${agency.name}` });
+      differences.push({
+        path: `agencies.${agency.name}`,
+        message: `agency ${agency.name} is not in the committee's approved plan`,
+        fix: `${ASK_COMMITTEE} remove ${agency.name}`,
+      });
     }
   }
   for (const node of copy.nodes) {
@@ -105,14 +115,22 @@ function groupDifferences(approved: Model, copy: Model, party: string): PlanDiff
 
   for (const group of copy.groups) {
     if (!approvedGroups.has(group.id)) {
-      differences.push({ path: `groups.${group.id}`, message: `group ${group.id} is not in the committee's approved plan`, fix: `${ASK_COMMITTEE} remove group ${group.id}` });
+      differences.push({
+        path: `groups.${group.id}`,
+        message: `group ${group.id} is not in the committee's approved plan`,
+        fix: `${ASK_COMMITTEE} remove group ${group.id}`,
+      });
     }
   }
   for (const planned of approved.groups) {
     const group = copyGroups.get(planned.id);
     const path = `groups.${planned.id}`;
     if (!group) {
-      differences.push({ path, message: `group ${planned.id} is in the committee's approved plan but not in its copy`, fix: `${TAKE_PLAN}: add group ${planned.id}` });
+      differences.push({
+        path,
+        message: `group ${planned.id} is in the committee's approved plan but not in its copy`,
+        fix: `${TAKE_PLAN}: add group ${planned.id}`,
+      });
       continue;
     }
     differences.push(...genesisDifferences(planned, group));

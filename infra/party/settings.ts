@@ -10,9 +10,7 @@ import type { Model } from "../topology/types";
 
 export type PartySetting =
   /** No bcos:party: the stack is the whole consortium, as before parties existed. */
-  | { kind: "consortium" }
-  | { kind: "committee" }
-  | { kind: "agency"; agency: string };
+  { kind: "consortium" } | { kind: "committee" } | { kind: "agency"; agency: string };
 
 export type ExchangeSetting =
   /** Fully qualified stack name with `{party}` where the party's name goes: `acme/bcos/{party}`. */
@@ -38,10 +36,20 @@ export function readPartySettings(partyValue: unknown, exchangeValue: unknown, m
   const party = readParty(c, partyValue, model);
   const exchange = readExchange(c, exchangeValue);
   if (party?.kind === "consortium" && exchange) {
-    c.report(EXCHANGE_KEY, exchangeValue, "is set but bcos:party is not, so this stack is the whole consortium and exchanges with no one", `set bcos:party (committee or an agency name), or remove ${EXCHANGE_KEY}`);
+    c.report(
+      EXCHANGE_KEY,
+      exchangeValue,
+      "is set but bcos:party is not, so this stack is the whole consortium and exchanges with no one",
+      `set bcos:party (committee or an agency name), or remove ${EXCHANGE_KEY}`,
+    );
   }
   if (party && party.kind !== "consortium" && !isGiven(exchangeValue)) {
-    c.report(EXCHANGE_KEY, exchangeValue, "is required when bcos:party is set (the parties must see each other's public material)", `pulumi config set --path ${EXCHANGE_KEY}.dir /mnt/consortium/bundles (or ${EXCHANGE_KEY}.stacks "acme/bcos/${PARTY_PLACEHOLDER}")`);
+    c.report(
+      EXCHANGE_KEY,
+      exchangeValue,
+      "is required when bcos:party is set (the parties must see each other's public material)",
+      `pulumi config set --path ${EXCHANGE_KEY}.dir /mnt/consortium/bundles (or ${EXCHANGE_KEY}.stacks "acme/bcos/${PARTY_PLACEHOLDER}")`,
+    );
   }
   if (c.issues.length > 0 || !party) throw new TopologyError(c.issues, "stack config", "setting");
   return party.kind === "consortium" ? { party } : { party, exchange };

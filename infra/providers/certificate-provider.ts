@@ -68,7 +68,10 @@ function failures(news: CertificateInputs): pulumi.dynamic.CheckFailure[] {
   const profile = PROFILES[news.profile];
   if (!profile) problems.push({ property: "profile", reason: `unknown certificate profile "${news.profile}"` });
   else if (profile.selfSigned !== (news.issuerCertPem === undefined)) {
-    problems.push({ property: "issuerCertPem", reason: `profile ${news.profile} ${profile.selfSigned ? "is self-signed: give no issuer" : "needs an issuer certificate"}` });
+    problems.push({
+      property: "issuerCertPem",
+      reason: `profile ${news.profile} ${profile.selfSigned ? "is self-signed: give no issuer" : "needs an issuer certificate"}`,
+    });
   }
   if (!Number.isInteger(news.validityDays) || news.validityDays < 1) {
     problems.push({ property: "validityDays", reason: `must be a whole number of days >= 1 (got ${news.validityDays})` });
@@ -104,7 +107,8 @@ function adopted(inputs: CertificateInputs, at: Date): CertificateOutputs | unde
  * restarted would refuse each other, and the groups would lose quorum.
  */
 function chainCaKeyChange(olds: Partial<CertificateInputs>, news: CertificateInputs): pulumi.dynamic.CheckFailure | undefined {
-  if (!CHAIN_CA_PROFILES.includes(news.profile) || olds.subjectPublicKeyPem === undefined || olds.subjectPublicKeyPem === news.subjectPublicKeyPem) return undefined;
+  if (!CHAIN_CA_PROFILES.includes(news.profile) || olds.subjectPublicKeyPem === undefined || olds.subjectPublicKeyPem === news.subjectPublicKeyPem)
+    return undefined;
   const file = news.profile === "gmChainCa" ? "gmca.crt" : "ca.crt";
   return {
     property: "subjectPublicKeyPem",

@@ -78,7 +78,9 @@ const placementOf = (n: HostedNode): Placement => ({ site: n.site, deployDir: n.
  * provider's serialised code): how the program was compiled is no change to the record.
  */
 const comparable = ({ __provider: _code, ...record }: object & { __provider?: unknown }) =>
-  JSON.stringify(record, (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  JSON.stringify(record, (_k, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 
 export function createHostedNodesProvider(options: HostedNodesProviderOptions = {}): pulumi.dynamic.ResourceProvider {
   const log = options.log ?? ((message: string, warning?: boolean) => void (warning ? pulumi.log.warn(message) : pulumi.log.info(message)));
@@ -97,7 +99,16 @@ export function createHostedNodesProvider(options: HostedNodesProviderOptions = 
             true,
           );
         }
-        const inputs: HostedNodesOutputs = { install: false, owner: news.owner, nodes: {}, moved: [], sshPrivateKeys: {}, seen: {}, departed: {}, dormant: known };
+        const inputs: HostedNodesOutputs = {
+          install: false,
+          owner: news.owner,
+          nodes: {},
+          moved: [],
+          sshPrivateKeys: {},
+          seen: {},
+          departed: {},
+          dormant: known,
+        };
         return { inputs };
       }
 

@@ -84,8 +84,18 @@ export function roleChanges(before: Record<string, DeclaredRole>, after: Record<
 
 /** The planner's declaration of the group. */
 function declaredGroup(inputs: MembershipInputs): Group {
-  const having = (role: DeclaredRole) => Object.keys(inputs.roles).filter((n) => inputs.roles[n] === role).sort();
-  return { id: inputs.groupId, sealers: having("sealer"), observers: having("observer"), free: having("free"), timestamp: inputs.timestamp, genesis: inputs.genesis };
+  const having = (role: DeclaredRole) =>
+    Object.keys(inputs.roles)
+      .filter((n) => inputs.roles[n] === role)
+      .sort();
+  return {
+    id: inputs.groupId,
+    sealers: having("sealer"),
+    observers: having("observer"),
+    free: having("free"),
+    timestamp: inputs.timestamp,
+    genesis: inputs.genesis,
+  };
 }
 
 function nodeEndpoint(inputs: MembershipInputs, name: string): NodeEndpoint {
@@ -152,7 +162,8 @@ function withPendingNodes(inputs: MembershipInputs, observation: Observation): O
   const listed = new Set([...(chain?.sealers ?? []), ...(chain?.observers ?? [])]);
   const nodes = { ...observation.nodes };
   for (const name of Object.keys(inputs.roles)) {
-    if (nodes[name]?.status === "down" && !listed.has(name)) nodes[name] = { ...nodes[name], status: "pending", groups: { ...nodes[name].groups, [inputs.groupId]: null } };
+    if (nodes[name]?.status === "down" && !listed.has(name))
+      nodes[name] = { ...nodes[name], status: "pending", groups: { ...nodes[name].groups, [inputs.groupId]: null } };
   }
   return { ...observation, nodes };
 }
@@ -166,7 +177,8 @@ const isKnown = (v: unknown): boolean => v !== undefined && !JSON.stringify(v).i
  * as they are frozen from the declaration. Undefined when the roles or no node are known.
  */
 function observableInputs(news: MembershipInputs): MembershipInputs | undefined {
-  if (!isKnown(news.roles) || !isKnown(news.genesis) || !isKnown(news.groupId) || typeof news.nodeIds !== "object" || typeof news.endpoints !== "object") return undefined;
+  if (!isKnown(news.roles) || !isKnown(news.genesis) || !isKnown(news.groupId) || typeof news.nodeIds !== "object" || typeof news.endpoints !== "object")
+    return undefined;
   const keys = typeof news.sshPrivateKeys === "object" ? news.sshPrivateKeys : {};
   const names = Object.keys(news.nodeIds).filter((n) => {
     const endpoint = news.endpoints[n];
@@ -191,7 +203,10 @@ function withPlan(inputs: MembershipInputs, lines: string[]): { inputs: Membersh
 }
 
 const listsOf = (roles: Record<string, DeclaredRole>) => {
-  const having = (role: DeclaredRole) => Object.keys(roles).filter((n) => roles[n] === role).sort();
+  const having = (role: DeclaredRole) =>
+    Object.keys(roles)
+      .filter((n) => roles[n] === role)
+      .sort();
   return { sealers: having("sealer"), observers: having("observer"), free: having("free") };
 };
 
@@ -226,7 +241,8 @@ function assumedPlanText(olds: Partial<MembershipInputs> | undefined, news: Memb
 function inputProblems(inputs: MembershipInputs): pulumi.dynamic.CheckFailure[] {
   const problems: pulumi.dynamic.CheckFailure[] = [];
   for (const [name, role] of Object.entries(inputs.roles)) {
-    if (!["sealer", "observer", "free"].includes(role)) problems.push({ property: "roles", reason: `${name}: unknown role "${role}"; use sealer, observer or free` });
+    if (!["sealer", "observer", "free"].includes(role))
+      problems.push({ property: "roles", reason: `${name}: unknown role "${role}"; use sealer, observer or free` });
     if (!inputs.nodeIds[name]) problems.push({ property: "nodeIds", reason: `${name} has a role in group ${inputs.groupId} but no node ID` });
     if (!inputs.endpoints[name]) problems.push({ property: "endpoints", reason: `${name} has a role in group ${inputs.groupId} but no RPC endpoint` });
   }
@@ -280,7 +296,8 @@ export function createMembershipProvider(options: MembershipProviderOptions): pu
           const chain = observation.chain[news.groupId];
           const partial = Object.keys(observable.nodeIds).length < Object.keys(news.nodeIds).length;
           // A member whose ID is known only during the update cannot be named: the lists cannot be read.
-          if (partial && chain && [...chain.sealers, ...chain.observers].some((n) => !(n in observable.nodeIds))) return withPlan(news, assumedPlanText(olds, news));
+          if (partial && chain && [...chain.sealers, ...chain.observers].some((n) => !(n in observable.nodeIds)))
+            return withPlan(news, assumedPlanText(olds, news));
           // Nodes known only during the update are about to be installed: down here, pending below.
           const nodes = { ...observation.nodes };
           for (const name of Object.keys(news.roles)) nodes[name] ??= { status: "down", peers: [], groups: {} };

@@ -36,7 +36,8 @@ export const nodeRegistryProvider: pulumi.dynamic.ResourceProvider = {
 
   async diff(_id: string, olds: NodeRegistryOutputs, news: NodeRegistryOutputs) {
     // Nodes by name: the topology's order of nodes is no change.
-    const comparable = (r: NodeRegistryOutputs) => JSON.stringify([Object.entries(r.nodes ?? {}).sort(([a], [b]) => a.localeCompare(b)), r.known, r.revoked, r.settled]);
+    const comparable = (r: NodeRegistryOutputs) =>
+      JSON.stringify([Object.entries(r.nodes ?? {}).sort(([a], [b]) => a.localeCompare(b)), r.known, r.revoked, r.settled]);
     return { changes: comparable(olds) !== comparable(news) };
   },
 

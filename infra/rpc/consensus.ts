@@ -107,7 +107,8 @@ export async function changeConsensus(
   );
   const fail = (code: bigint | undefined, detail: string) => new ConsensusError(operation, target, code, detail);
   const sent = await client.sendRawTransaction(target.group, toHex(raw));
-  if (sent.toLowerCase() !== hash) throw fail(undefined, `the node reports transaction hash ${sent}, but we computed ${hash}; our encoding disagrees with the node's`);
+  if (sent.toLowerCase() !== hash)
+    throw fail(undefined, `the node reports transaction hash ${sent}, but we computed ${hash}; our encoding disagrees with the node's`);
 
   const receipt = await waitForReceipt(client, target.group, hash, blockLimit, options, fail);
   if (receipt.status !== "0x0") {
@@ -136,9 +137,13 @@ async function waitForReceipt(
     const current = await client.getBlockNumber(group);
     const receipt = await client.getTransactionReceipt(group, hash);
     if (receipt) return receipt;
-    if (current >= blockLimit) throw fail(undefined, `transaction ${hash} is not on chain and the group is at block ${current}, past its block limit ${blockLimit}`);
+    if (current >= blockLimit)
+      throw fail(undefined, `transaction ${hash} is not on chain and the group is at block ${current}, past its block limit ${blockLimit}`);
     if (Date.now() > deadline) {
-      throw fail(undefined, `no receipt for transaction ${hash} after ${options.timeoutMs ?? 120_000} ms; the group is at block ${current} (limit ${blockLimit}): is its quorum up?`);
+      throw fail(
+        undefined,
+        `no receipt for transaction ${hash} after ${options.timeoutMs ?? 120_000} ms; the group is at block ${current} (limit ${blockLimit}): is its quorum up?`,
+      );
     }
     await sleep(options.pollMs ?? 500);
   }

@@ -81,8 +81,7 @@ function decodeAt(data: Uint8Array, at: number): [RlpItem, number] {
     const size = prefix - 0xb7;
     return slice(at + 1 + size, readLength(data, at + 1, size));
   }
-  const [start, length] =
-    prefix <= 0xf7 ? [at + 1, prefix - 0xc0] : [at + 1 + (prefix - 0xf7), readLength(data, at + 1, prefix - 0xf7)];
+  const [start, length] = prefix <= 0xf7 ? [at + 1, prefix - 0xc0] : [at + 1 + (prefix - 0xf7), readLength(data, at + 1, prefix - 0xf7)];
   const [body, end] = slice(start, length);
   const items: RlpItem[] = [];
   let offset = 0;

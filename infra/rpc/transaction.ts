@@ -31,9 +31,7 @@ export interface TransactionFields {
   extraData: Uint8Array;
 }
 
-export type TransactionSignature =
-  | { kind: "sm2"; publicKey: Buffer; r: bigint; s: bigint }
-  | { kind: "ecdsa"; v: number; r: bigint; s: bigint };
+export type TransactionSignature = { kind: "sm2"; publicKey: Buffer; r: bigint; s: bigint } | { kind: "ecdsa"; v: number; r: bigint; s: bigint };
 
 export interface DecodedTransaction {
   fields: TransactionFields;

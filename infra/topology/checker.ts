@@ -66,12 +66,7 @@ export class Checker {
       if (known.includes(key)) continue;
       const guess = closestKey(key, known);
       const list = `known keys here: ${known.join(", ")}`;
-      this.report(
-        keyPath(path, key),
-        value,
-        `unknown key "${key}"`,
-        guess === undefined ? `remove it; ${list}` : `did you mean "${guess}"? (${list})`,
-      );
+      this.report(keyPath(path, key), value, `unknown key "${key}"`, guess === undefined ? `remove it; ${list}` : `did you mean "${guess}"? (${list})`);
     }
   }
 
@@ -123,12 +118,7 @@ export class Checker {
     if (!isGiven(value)) return undefined;
     if (typeof value === "boolean") return value;
     const unquote = value === "true" || value === "false";
-    this.report(
-      path,
-      value,
-      `must be true or false, not ${kindOf(value)}`,
-      unquote ? `write ${value} without quotes` : "write true or false",
-    );
+    this.report(path, value, `must be true or false, not ${kindOf(value)}`, unquote ? `write ${value} without quotes` : "write true or false");
     return undefined;
   }
 

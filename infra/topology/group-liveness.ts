@@ -99,7 +99,10 @@ export function largestConnectedSet(nodes: readonly string[], linked: (a: string
       return;
     }
     const [next, ...others] = rest;
-    extend([...chosen, next], others.filter((o) => linked(next, o)));
+    extend(
+      [...chosen, next],
+      others.filter((o) => linked(next, o)),
+    );
     extend(chosen, others);
   };
   extend([], [...nodes]);

@@ -74,7 +74,14 @@ function parseYaml(text: string, source: string): unknown {
     const column = error.mark.column + 1;
     const lineText = text.split(/\r?\n/, error.mark.line + 1)[error.mark.line]?.trim();
     throw new TopologyError(
-      [{ path: `${source}:${line}:${column}`, value: lineText, message: `YAML syntax error: ${clip(error.reason, 200)}`, fix: `correct the YAML at line ${line}` }],
+      [
+        {
+          path: `${source}:${line}:${column}`,
+          value: lineText,
+          message: `YAML syntax error: ${clip(error.reason, 200)}`,
+          fix: `correct the YAML at line ${line}`,
+        },
+      ],
       source,
     );
   }

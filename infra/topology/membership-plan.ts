@@ -237,7 +237,13 @@ class GroupWalk {
     const liveAfter = this.liveness(sealers, observers);
     const confirmOn = [...liveAfter.members].sort();
     const consensus = this.group.genesis.consensus;
-    const quorum = { consensus, sealersBefore: this.sealers.length, sealersAfter: sealers.length, live: liveAfter.sealers.length, needed: quorumOf(consensus, sealers.length).quorum };
+    const quorum = {
+      consensus,
+      sealersBefore: this.sealers.length,
+      sealersAfter: sealers.length,
+      live: liveAfter.sealers.length,
+      needed: quorumOf(consensus, sealers.length).quorum,
+    };
     this.steps.push({ kind, group: this.group.id, node, via, confirmOn, reason: `${what}: ${reason}`, quorum });
     this.sealers.splice(0, this.sealers.length, ...sealers);
     this.observers.splice(0, this.observers.length, ...observers);
@@ -302,8 +308,15 @@ function planExistingGroup(group: Group, chain: ChainGroupState, input: Membersh
   if (walk.refusals.length) return walk;
 
   const leave = (node: string) => {
-    if (targetRole(group, node) === "observer") return walk.change("addObserver", node, "observer", `making sealer ${node} an observer`, "declared as an observer");
-    const ok = walk.change("removeNode", node, "none", `removing ${walk.roleOf(node)} ${node}`, listed.has(node) ? "declared free: it keeps the group's files but no role" : "no longer declared in the group");
+    if (targetRole(group, node) === "observer")
+      return walk.change("addObserver", node, "observer", `making sealer ${node} an observer`, "declared as an observer");
+    const ok = walk.change(
+      "removeNode",
+      node,
+      "none",
+      `removing ${walk.roleOf(node)} ${node}`,
+      listed.has(node) ? "declared free: it keeps the group's files but no role" : "no longer declared in the group",
+    );
     // removeNode first, so the node leaves the consensus before its group stops running.
     // A node that is down is stopped by a later run, which finds it running the group undeclared.
     if (ok && !listed.has(node) && walk.runsGroup(node) && walk.facts(node)?.status === "up") {
@@ -326,7 +339,10 @@ function planExistingGroup(group: Group, chain: ChainGroupState, input: Membersh
     if (!walk.change("addObserver", node, "observer", `adding observer ${node}`, why)) return walk;
   }
   for (const node of group.sealers.filter((n) => walk.roleOf(n) === "observer")) {
-    walk.waitSynced(node, `${node} must see itself as a member, be connected to the sealers and within ${walk.threshold} blocks of the group's height before it seals`);
+    walk.waitSynced(
+      node,
+      `${node} must see itself as a member, be connected to the sealers and within ${walk.threshold} blocks of the group's height before it seals`,
+    );
     walk.verify(node);
     if (!walk.change("addSealer", node, "sealer", `promoting observer ${node} to sealer`, "declared as a sealer")) return walk;
   }
@@ -349,7 +365,9 @@ function planNewGroup(group: Group, input: MembershipInput): GroupWalk {
   const g = group.genesis;
   for (const key of Object.keys(GENERATED_GENESIS) as (keyof typeof GENERATED_GENESIS)[]) {
     if (g[key] !== GENERATED_GENESIS[key]) {
-      walk.refuse(`is new, and generateGroup always writes ${key} = ${GENERATED_GENESIS[key]}, but the declaration asks for ${g[key]}; declare ${GENERATED_GENESIS[key]} or create the group from a rendered genesis`);
+      walk.refuse(
+        `is new, and generateGroup always writes ${key} = ${GENERATED_GENESIS[key]}, but the declaration asks for ${g[key]}; declare ${GENERATED_GENESIS[key]} or create the group from a rendered genesis`,
+      );
     }
   }
   const timestamp = group.timestamp ?? input.timestamps?.[group.id];

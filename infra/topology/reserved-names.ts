@@ -39,4 +39,3 @@ export function reservedName(kind: NameKind, name: string): ReservedName | undef
   const lower = name.toLowerCase();
   return LAYOUT[kind].find((r) => r.name === lower);
 }
-

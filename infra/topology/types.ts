@@ -108,9 +108,7 @@ export interface Chain {
   certificateWhitelist?: string[];
 }
 
-export type HostConnection =
-  | { kind: "local" }
-  | { kind: "ssh"; port: number; user: string; privateKeyConfig: string; hostKey?: string };
+export type HostConnection = { kind: "local" } | { kind: "ssh"; port: number; user: string; privateKeyConfig: string; hostKey?: string };
 
 export interface Host {
   name: string;

@@ -42,9 +42,7 @@ function readNode(c: Checker, node: Omit<DeclaredNode, "ports">, value: unknown,
   }
   for (const kind of PORT_KINDS) {
     const given = map[kind];
-    declared.ports[kind] = isGiven(given)
-      ? c.integer(given, keyPath(node.path, kind), { min: 1, max: 65535, example: PORT_BASES[kind] }) ?? null
-      : undefined;
+    declared.ports[kind] = isGiven(given) ? (c.integer(given, keyPath(node.path, kind), { min: 1, max: 65535, example: PORT_BASES[kind] }) ?? null) : undefined;
   }
   return declared;
 }
@@ -83,11 +81,7 @@ const CASE_NOTE = "on a case-insensitive file system (macOS, Windows)";
  * Agencies in declaration order and all their nodes, checking node names are unique chain-wide
  * and agency outputs do not overlap. Undefined when the section itself is missing or not a map.
  */
-export function readAgencies(
-  c: Checker,
-  value: unknown,
-  hosts: HostTable | undefined,
-): { agencies: Agency[]; nodes: DeclaredNode[] } | undefined {
+export function readAgencies(c: Checker, value: unknown, hosts: HostTable | undefined): { agencies: Agency[]; nodes: DeclaredNode[] } | undefined {
   const map = c.map(value, "agencies", "{ agencyA: { nodes: { node0: { host: local } } } }");
   if (map === undefined) return undefined;
   const agencies: Agency[] = [];

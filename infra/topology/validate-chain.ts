@@ -10,7 +10,18 @@ const DEFAULT_VERSION = DEFAULT.join(".");
 /** channel_cert/ (RSA channel) and the SDK bundle we render exist since 2.9.0. */
 const MIN_VERSION: Version = [2, 9, 0];
 
-const CHAIN_KEYS = ["id", "smCrypto", "smCryptoChannel", "version", "certValidityDays", "install", "binary", "deleteDataOnRemove", "certificateBlacklist", "certificateWhitelist"];
+const CHAIN_KEYS = [
+  "id",
+  "smCrypto",
+  "smCryptoChannel",
+  "version",
+  "certValidityDays",
+  "install",
+  "binary",
+  "deleteDataOnRemove",
+  "certificateBlacklist",
+  "certificateWhitelist",
+];
 const BINARY_KEYS = ["path", "url", "sha256"];
 
 function readVersion(c: Checker, value: unknown, path: string): Version | undefined {
@@ -122,8 +133,7 @@ export function readChain(c: Checker, value: unknown, installs: boolean): { chai
       at("binary"),
       undefined,
       "is required when chain.install is true (the default): pulumi up puts the node binary on every host",
-      "set chain.binary.path (or chain.binary.url with sha256), or chain.install: false to only produce files; " +
-        "render and validate do not need it",
+      "set chain.binary.path (or chain.binary.url with sha256), or chain.install: false to only produce files; " + "render and validate do not need it",
     );
   }
   return { chain };

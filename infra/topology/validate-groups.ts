@@ -89,12 +89,7 @@ function readGenesis(c: Checker, map: YamlMap, path: string, sealerCount: number
   }
   const epochSealerNum = c.integer(map.epochSealerNum, at("epochSealerNum"), { min: 1, example: Math.max(1, sealerCount) });
   if (epochSealerNum !== undefined && sealerCount > 0 && epochSealerNum > sealerCount) {
-    c.report(
-      at("epochSealerNum"),
-      epochSealerNum,
-      `is larger than the number of sealers (${sealerCount})`,
-      `use at most ${sealerCount}, or list more sealers`,
-    );
+    c.report(at("epochSealerNum"), epochSealerNum, `is larger than the number of sealers (${sealerCount})`, `use at most ${sealerCount}, or list more sealers`);
   }
   return {
     consensus,

@@ -1,14 +1,6 @@
 /** The `hosts:` section: machines, how to reach them, and where node folders go. */
 import { Checker, isGiven, keyPath } from "./checker";
-import {
-  addressProblem,
-  configKeyProblem,
-  deployDirProblem,
-  hostKeyProblem,
-  nameProblem,
-  Problem,
-  sshUserProblem,
-} from "./formats";
+import { addressProblem, configKeyProblem, deployDirProblem, hostKeyProblem, nameProblem, Problem, sshUserProblem } from "./formats";
 import { Host, HostConnection } from "./types";
 
 const HOST_KEYS = ["address", "connection", "deployDir"];
@@ -16,13 +8,7 @@ const SSH_KEYS = ["port", "user", "privateKeyConfig", "hostKey"];
 const HOST_EXAMPLE = "{ address: 127.0.0.1, connection: local, deployDir: /opt/fisco }";
 
 /** A string field that must also satisfy a format rule. */
-function formatted(
-  c: Checker,
-  value: unknown,
-  path: string,
-  example: string,
-  rule: (text: string) => Problem | undefined,
-): string | undefined {
+function formatted(c: Checker, value: unknown, path: string, example: string, rule: (text: string) => Problem | undefined): string | undefined {
   const text = c.text(value, path, example);
   if (text === undefined) return undefined;
   const problem = rule(text);

@@ -28,7 +28,11 @@ function readWholeNumber(value: unknown, setting: WholeNumberSetting): number | 
   const read = c.issues.length > 0 ? undefined : c.integer(text !== undefined ? Number(text) : value, setting.key, rule);
   if (read !== undefined) return read;
   // Report what the user wrote, not the number it was read as.
-  throw new TopologyError(c.issues.map((issue) => ({ ...issue, value, fix: `${issue.fix} (${setting.note})` })), "stack config", "setting");
+  throw new TopologyError(
+    c.issues.map((issue) => ({ ...issue, value, fix: `${issue.fix} (${setting.note})` })),
+    "stack config",
+    "setting",
+  );
 }
 
 /**

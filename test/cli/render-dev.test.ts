@@ -144,12 +144,7 @@ describe("render of the dev stack", () => {
       const untrusted = scratch.file("agency.crt", agency);
       const chain = scratch.run("verify", "-CAfile", scratch.file("ca.crt", ca), "-untrusted", untrusted, scratch.file("leaf.crt", leaf));
       expect(chain.output, node).toMatch(/: OK/);
-      const channel = scratch.run(
-        "verify",
-        "-CAfile",
-        join(dir, "conf", "channel_cert", "ca.crt"),
-        join(dir, "conf", "channel_cert", "node.crt"),
-      );
+      const channel = scratch.run("verify", "-CAfile", join(dir, "conf", "channel_cert", "ca.crt"), join(dir, "conf", "channel_cert", "node.crt"));
       expect(channel.output, node).toMatch(/: OK/);
       expect(read(dir, "conf", "channel_cert", "ca.crt")).toBe(read(out, nodes[node], "sdk", "ca.crt"));
     }

@@ -43,17 +43,20 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("render on invalid topologies", () => {
-  it.each(invalidTopologies.map((c, i) => [c.name, c, i] as const))("%s: exits non-zero with the validator's message and writes nothing", async (_name, c, i) => {
-    const file = join(work, `invalid-${i}.yaml`);
-    writeFileSync(file, c.yaml);
-    const out = join(work, `out-${i}`);
-    const { code, stderr } = await runMain("render", "--topology", file, "--out", out);
-    expect(code).not.toBe(0);
-    expect(stderr).toContain(c.path);
-    expect(stderr).toContain(c.messagePart);
-    expect(stderr).toContain("Fix:");
-    expect(existsSync(out)).toBe(false);
-  });
+  it.each(invalidTopologies.map((c, i) => [c.name, c, i] as const))(
+    "%s: exits non-zero with the validator's message and writes nothing",
+    async (_name, c, i) => {
+      const file = join(work, `invalid-${i}.yaml`);
+      writeFileSync(file, c.yaml);
+      const out = join(work, `out-${i}`);
+      const { code, stderr } = await runMain("render", "--topology", file, "--out", out);
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(c.path);
+      expect(stderr).toContain(c.messagePart);
+      expect(stderr).toContain("Fix:");
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
   it("the real executable exits 1 and names path, value and fix", () => {
     const c = invalidTopologies[0];
@@ -118,13 +121,24 @@ describe("render --ca (bring your own chain CA)", () => {
         const [leaf, agency, root, ...rest] = pems(conf("gmnode.crt"));
         expect([root, rest], dir).toEqual([gmca, []]);
         expect(conf("gmca.crt"), dir).toBe(gmca);
-        for (const [cert, issuer] of [[leaf, agency], [pems(conf("gmennode.crt"))[0], agency], [agency, gmca]]) {
+        for (const [cert, issuer] of [
+          [leaf, agency],
+          [pems(conf("gmennode.crt"))[0], agency],
+          [agency, gmca],
+        ]) {
           expect(verifyLink(scratch, cert, issuer, true).output, dir).toMatch(/: OK/);
         }
         // Standard: origin_cert/node.crt → agency → the imported ca.crt, verified as one chain.
         const [stdLeaf, stdAgency, stdRoot] = pems(conf("origin_cert", "node.crt"));
         expect(stdRoot, dir).toBe(ca);
-        const chain = scratch.run("verify", "-CAfile", scratch.file("ca.crt", ca), "-untrusted", scratch.file("agency.crt", stdAgency), scratch.file("leaf.crt", stdLeaf));
+        const chain = scratch.run(
+          "verify",
+          "-CAfile",
+          scratch.file("ca.crt", ca),
+          "-untrusted",
+          scratch.file("agency.crt", stdAgency),
+          scratch.file("leaf.crt", stdLeaf),
+        );
         expect(chain.output, dir).toMatch(/: OK/);
       }
     } finally {

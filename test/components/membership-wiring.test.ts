@@ -22,7 +22,11 @@ let workDir: string;
 let model: Model;
 
 function topology(binaryPath: string): Record<string, unknown> {
-  const t = devTopology() as { chain: Record<string, unknown>; hosts: Record<string, unknown>; agencies: Record<string, { nodes?: Record<string, { host: string }> }> };
+  const t = devTopology() as {
+    chain: Record<string, unknown>;
+    hosts: Record<string, unknown>;
+    agencies: Record<string, { nodes?: Record<string, { host: string }> }>;
+  };
   t.chain.install = true;
   t.chain.binary = { path: binaryPath };
   t.hosts.a1 = { address: "127.0.0.2", connection: { ssh: { port: 2222, user: "fisco", hostKey: HOST_KEY } }, deployDir: "/srv/fisco" };
@@ -59,7 +63,11 @@ describe("membership wiring", () => {
   });
 
   it("registers one Membership per group, parented to its Group", () => {
-    expect(memberships().map((r) => r.name).sort()).toEqual(model.groups.map((g) => `group-${g.id}-membership`).sort());
+    expect(
+      memberships()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(model.groups.map((g) => `group-${g.id}-membership`).sort());
     for (const g of model.groups) {
       const m = byName(registrations, `group-${g.id}-membership`);
       expect(registrations.find((r) => r.urn === m.parent)?.name).toBe(`group-${g.id}`);
@@ -94,7 +102,12 @@ describe("membership wiring", () => {
   it("reaches local nodes directly and SSH nodes through the pinned host key, with each node's folder", () => {
     const inputs = plain(byName(registrations, "group-1-membership"));
     const endpoints = inputs.endpoints as Record<string, Record<string, unknown>>;
-    expect(endpoints.node0).toEqual({ address: "127.0.0.1", rpcPort: model.nodes.find((n) => n.name === "node0")!.rpcPort, connection: { kind: "local" }, nodeDir: expect.stringMatching(/\/node0$/) });
+    expect(endpoints.node0).toEqual({
+      address: "127.0.0.1",
+      rpcPort: model.nodes.find((n) => n.name === "node0")!.rpcPort,
+      connection: { kind: "local" },
+      nodeDir: expect.stringMatching(/\/node0$/),
+    });
     expect(endpoints.node3).toEqual({
       address: "127.0.0.2",
       rpcPort: model.nodes.find((n) => n.name === "node3")!.rpcPort,

@@ -28,7 +28,11 @@ let workDir: string;
 let binaryPath: string;
 
 function topology(): Record<string, unknown> {
-  const t = devTopology() as { chain: Record<string, unknown>; hosts: Record<string, unknown>; agencies: Record<string, { nodes?: Record<string, { host: string }> }> };
+  const t = devTopology() as {
+    chain: Record<string, unknown>;
+    hosts: Record<string, unknown>;
+    agencies: Record<string, { nodes?: Record<string, { host: string }> }>;
+  };
   t.chain.install = true;
   t.chain.binary = { path: binaryPath };
   t.hosts.a1 = { address: "127.0.0.2", connection: { ssh: { port: 2222, user: "fisco" } }, deployDir: "/srv/fisco" };
@@ -45,7 +49,10 @@ beforeAll(async () => {
   writeFileSync(binaryPath, "#!/bin/sh\necho 'FISCO-BCOS Version : 2.11.1 gm'\n", { mode: 0o755 });
   // No SSH server under mocks: the first-use probe "sees" a fixed key.
   PROVIDERS[HOST_KEY_TYPE] ??= {
-    create: async (inputs: { host: string; port: number }) => ({ id: `${inputs.host}:${inputs.port}`, outs: { host: inputs.host, port: inputs.port, hostKey: SEEN_HOST_KEY } }),
+    create: async (inputs: { host: string; port: number }) => ({
+      id: `${inputs.host}:${inputs.port}`,
+      outs: { host: inputs.host, port: inputs.port, hostKey: SEEN_HOST_KEY },
+    }),
   };
   registrations = await startMocks({ "bcos:sshPrivateKey": DEFAULT_KEY, "bcos:sshKeyA2": A2_KEY });
   const { Consortium } = await import("../../components");
@@ -79,7 +86,10 @@ function tarEntries(base64: string): Map<string, number> {
   const tar = gunzipSync(Buffer.from(base64, "base64"));
   const entries = new Map<string, number>();
   for (let offset = 0; offset + 512 <= tar.length; ) {
-    const name = tar.subarray(offset, offset + 100).toString("utf8").replace(/\0.*$/s, "");
+    const name = tar
+      .subarray(offset, offset + 100)
+      .toString("utf8")
+      .replace(/\0.*$/s, "");
     if (!name) break;
     const mode = parseInt(tar.subarray(offset + 100, offset + 108).toString("utf8"), 8);
     const size = parseInt(tar.subarray(offset + 124, offset + 136).toString("utf8"), 8);
@@ -144,7 +154,14 @@ describe("commands per site and node", () => {
     expect(upload.remotePath).toBe("/srv/fisco/.upload/fisco-bcos");
     const digest = createHash("sha256").update("#!/bin/sh\necho 'FISCO-BCOS Version : 2.11.1 gm'\n").digest("hex");
     const check = plain(byName(registrations, `install-binary-${SITE.a1}`));
-    expect(envOf(check.create)).toEqual({ deploy_dir: "/srv/fisco", file: "/srv/fisco/.upload/fisco-bcos", url: "", expected_sha256: digest, expected_version: "2.11.1", require_gm: "1" });
+    expect(envOf(check.create)).toEqual({
+      deploy_dir: "/srv/fisco",
+      file: "/srv/fisco/.upload/fisco-bcos",
+      url: "",
+      expected_sha256: digest,
+      expected_version: "2.11.1",
+      require_gm: "1",
+    });
     expect(String(check.stdin)).toContain("fisco-bcos -v");
     expect(check.update).toBe(check.create);
     expect(check.delete).toBeUndefined();
@@ -232,7 +249,10 @@ describe("secrets", () => {
       expect(entries.get(`${node}/config.ini`)).toBe(0o644);
       expect(entries.get(`${node}/conf/gmnode.key`)).toBe(0o600);
       expect(entries.get(`${node}/start.sh`)).toBe(0o755);
-      expect([...entries.keys()].every((p) => p.startsWith(`${node}/`)), node).toBe(true);
+      expect(
+        [...entries.keys()].every((p) => p.startsWith(`${node}/`)),
+        node,
+      ).toBe(true);
     }
   });
 

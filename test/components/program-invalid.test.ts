@@ -11,7 +11,10 @@ beforeAll(async () => {
   const spec = devTopology() as unknown as TopologySpec;
   spec.agencies.agencyB.nodes!.node3.host = "remote";
   registrations = await startMocks({ "bcos:topology": JSON.stringify(spec), "bcos:outputDir": "/nonexistent" });
-  failure = await import("../../index").then(() => undefined, (error: unknown) => error);
+  failure = await import("../../index").then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await settled();
 });
 

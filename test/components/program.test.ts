@@ -94,9 +94,7 @@ describe("stack outputs", () => {
 
   it("gives each agency its package and SDK bundle paths, written there with mode 0600", async () => {
     const agencies = await valueOf(program.agencies);
-    expect(agencies).toEqual(
-      Object.fromEntries(AGENCIES.map((a) => [a, { package: `${outputDir}/${a}.tar.gz`, sdkBundle: `${outputDir}/${a}-sdk.tar.gz` }])),
-    );
+    expect(agencies).toEqual(Object.fromEntries(AGENCIES.map((a) => [a, { package: `${outputDir}/${a}.tar.gz`, sdkBundle: `${outputDir}/${a}-sdk.tar.gz` }])));
     for (const { package: pkg, sdkBundle } of Object.values(agencies)) {
       expect(statSync(pkg).mode & 0o777, pkg).toBe(0o600);
       expect(statSync(sdkBundle).mode & 0o777, sdkBundle).toBe(0o600);

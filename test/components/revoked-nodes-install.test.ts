@@ -47,12 +47,16 @@ describe("revoked nodes with chain.install", () => {
 
   it("blacklists both in every handover package's config.ini", () => {
     for (const node of NODES) {
-      expect(blacklistOf(packagedConfigIni(byName(registrations, `${node.agency}-package`), node.agency, node.name)), node.name).toEqual([SETTLED_ID, LEAVING_ID]);
+      expect(blacklistOf(packagedConfigIni(byName(registrations, `${node.agency}-package`), node.agency, node.name)), node.name).toEqual([
+        SETTLED_ID,
+        LEAVING_ID,
+      ]);
     }
   });
 
   it("first install pass: only the node revoked by an earlier run", () => {
-    for (const node of NODES) expect(blacklistOf(installedConfigIni(byName(registrations, `install-node-${node.name}`), node.name)), node.name).toEqual([SETTLED_ID]);
+    for (const node of NODES)
+      expect(blacklistOf(installedConfigIni(byName(registrations, `install-node-${node.name}`), node.name)), node.name).toEqual([SETTLED_ID]);
   });
 
   it("second pass: both, after NodeRemoval and the node's own first pass, one node after another as in the first", () => {

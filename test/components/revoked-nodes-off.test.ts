@@ -31,7 +31,11 @@ afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
 it("blacklists the topology's IDs first, then the revoked ones it does not list, in every rendered package", () => {
   expect(model.chain.install).toBe(false);
   for (const node of model.nodes) {
-    expect(blacklistOf(packagedConfigIni(byName(registrations, `${node.agency}-package`), node.agency, node.name)), node.name).toEqual([MANUAL_ID, LEAVING_ID, SETTLED_ID]);
+    expect(blacklistOf(packagedConfigIni(byName(registrations, `${node.agency}-package`), node.agency, node.name)), node.name).toEqual([
+      MANUAL_ID,
+      LEAVING_ID,
+      SETTLED_ID,
+    ]);
   }
   expect(registrations.filter((r) => r.type.startsWith("command:"))).toEqual([]);
 });

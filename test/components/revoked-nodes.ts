@@ -38,7 +38,10 @@ export function tarFiles(archive: Buffer): Map<string, string> {
   const tar = gunzipSync(archive);
   const files = new Map<string, string>();
   for (let offset = 0; offset + 512 <= tar.length; ) {
-    const name = tar.subarray(offset, offset + 100).toString("utf8").replace(/\0.*$/s, "");
+    const name = tar
+      .subarray(offset, offset + 100)
+      .toString("utf8")
+      .replace(/\0.*$/s, "");
     if (!name) break;
     const size = parseInt(tar.subarray(offset + 124, offset + 136).toString("utf8"), 8);
     files.set(name, tar.subarray(offset + 512, offset + 512 + size).toString("utf8"));

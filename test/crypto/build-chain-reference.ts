@@ -80,7 +80,25 @@ export function makeReferenceCertificates(s: Scratch): void {
   const stdIssue = (stem: string, subj: string, ca: string, ext: string) => {
     s.must("genpkey", "-paramfile", "secp256k1.param", "-out", `${stem}.key`);
     s.must("req", "-new", "-sha256", "-subj", subj, "-key", `${stem}.key`, "-config", "cert.cnf", "-out", `${stem}.csr`);
-    s.must("x509", "-req", ...days, "-sha256", "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-in", `${stem}.csr`, "-out", `${stem}.crt`, "-extensions", ext, "-extfile", "cert.cnf");
+    s.must(
+      "x509",
+      "-req",
+      ...days,
+      "-sha256",
+      "-CA",
+      `${ca}.crt`,
+      "-CAkey",
+      `${ca}.key`,
+      "-CAcreateserial",
+      "-in",
+      `${stem}.csr`,
+      "-out",
+      `${stem}.crt`,
+      "-extensions",
+      ext,
+      "-extfile",
+      "cert.cnf",
+    );
   };
   stdIssue("agency", "/CN=agencyA/O=fisco-bcos/OU=agency", "ca", "v4_req");
   stdIssue("node", "/CN=node0/O=fisco-bcos/OU=node", "agency", "v3_req");
@@ -91,17 +109,70 @@ export function makeReferenceCertificates(s: Scratch): void {
   for (const stem of ["chnode", "chsdk"]) {
     s.must("genrsa", "-out", `${stem}.key`, "2048");
     s.must("req", "-new", "-sha256", "-subj", "/CN=FISCO-BCOS/O=fisco-bcos/OU=agency", "-key", `${stem}.key`, "-config", "cert.cnf", "-out", `${stem}.csr`);
-    s.must("x509", "-req", ...days, "-sha256", "-CA", "chca.crt", "-CAkey", "chca.key", "-CAcreateserial", "-in", `${stem}.csr`, "-out", `${stem}.crt`, "-extensions", "v4_req");
+    s.must(
+      "x509",
+      "-req",
+      ...days,
+      "-sha256",
+      "-CA",
+      "chca.crt",
+      "-CAkey",
+      "chca.key",
+      "-CAcreateserial",
+      "-in",
+      `${stem}.csr`,
+      "-out",
+      `${stem}.crt`,
+      "-extensions",
+      "v4_req",
+    );
   }
 
   // GM chain (OpenSSL 3 in place of TASSL, with FISCO's SM2 user ID made explicit).
   const sm2Opts = ["-sigopt", DISTID];
   s.must("genpkey", "-paramfile", "gmsm2.param", "-out", "gmca.key");
-  s.must("req", "-config", "gmcert.cnf", "-x509", ...days, "-subj", "/CN=gmchain/O=fisco-bcos/OU=chain", "-key", "gmca.key", "-extensions", "v3_ca", "-out", "gmca.crt", "-sm3", ...sm2Opts);
+  s.must(
+    "req",
+    "-config",
+    "gmcert.cnf",
+    "-x509",
+    ...days,
+    "-subj",
+    "/CN=gmchain/O=fisco-bcos/OU=chain",
+    "-key",
+    "gmca.key",
+    "-extensions",
+    "v3_ca",
+    "-out",
+    "gmca.crt",
+    "-sm3",
+    ...sm2Opts,
+  );
   const gmIssue = (stem: string, subj: string, ca: string, ext: string) => {
     s.must("genpkey", "-paramfile", "gmsm2.param", "-out", `${stem}.key`);
     s.must("req", "-new", "-subj", subj, "-key", `${stem}.key`, "-config", "gmcert.cnf", "-out", `${stem}.csr`, "-sm3", ...sm2Opts);
-    s.must("x509", "-sm3", "-req", "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, ...days, "-CAcreateserial", "-in", `${stem}.csr`, "-out", `${stem}.crt`, "-extfile", "gmcert.cnf", "-extensions", ext, ...sm2Opts, "-vfyopt", DISTID);
+    s.must(
+      "x509",
+      "-sm3",
+      "-req",
+      "-CA",
+      `${ca}.crt`,
+      "-CAkey",
+      `${ca}.key`,
+      ...days,
+      "-CAcreateserial",
+      "-in",
+      `${stem}.csr`,
+      "-out",
+      `${stem}.crt`,
+      "-extfile",
+      "gmcert.cnf",
+      "-extensions",
+      ext,
+      ...sm2Opts,
+      "-vfyopt",
+      DISTID,
+    );
   };
   gmIssue("gmagency", "/CN=agencyA-gm/O=fisco-bcos/OU=agency", "gmca", "v3_agency_root");
   gmIssue("gmnode", "/CN=node0/O=fisco-bcos/OU=node", "gmagency", "v3_req");

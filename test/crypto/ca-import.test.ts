@@ -54,10 +54,42 @@ describe("importChainAuthority", () => {
   /** The CA pair as build_chain makes it (std: v1 root) and as its GM commands make it. */
   function opensslCa(dir: string, gm: { extensions?: string; sigopts?: string[] } = {}): void {
     ossl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp256k1", "-out", "@ca.key");
-    ossl(dir, "req", "-new", "-x509", "-days", "36500", "-subj", "/CN=chain/O=fisco-bcos/OU=chain", "-key", "@ca.key", "-config", "cert.cnf", "-out", "@ca.crt");
+    ossl(
+      dir,
+      "req",
+      "-new",
+      "-x509",
+      "-days",
+      "36500",
+      "-subj",
+      "/CN=chain/O=fisco-bcos/OU=chain",
+      "-key",
+      "@ca.key",
+      "-config",
+      "cert.cnf",
+      "-out",
+      "@ca.crt",
+    );
     ossl(dir, "genpkey", "-paramfile", "gmsm2.param", "-out", "@gmca.key");
     const ext = gm.extensions === "" ? [] : ["-extensions", gm.extensions ?? "v3_ca"];
-    ossl(dir, "req", "-config", "gmcert.cnf", "-x509", "-days", "36500", "-subj", "/CN=gmchain/O=fisco-bcos/OU=chain", "-key", "@gmca.key", ...ext, "-out", "@gmca.crt", "-sm3", ...(gm.sigopts ?? ["-sigopt", DISTID]));
+    ossl(
+      dir,
+      "req",
+      "-config",
+      "gmcert.cnf",
+      "-x509",
+      "-days",
+      "36500",
+      "-subj",
+      "/CN=gmchain/O=fisco-bcos/OU=chain",
+      "-key",
+      "@gmca.key",
+      ...ext,
+      "-out",
+      "@gmca.crt",
+      "-sm3",
+      ...(gm.sigopts ?? ["-sigopt", DISTID]),
+    );
   }
 
   it("accepts build_chain-style CAs made by openssl, and issues under them what openssl verifies", async () => {
@@ -138,9 +170,27 @@ describe("importChainAuthority", () => {
     // Standard root with SHA-1, as an old tool might make it.
     const dir = folder();
     opensslCa(dir);
-    ossl(dir, "req", "-new", "-x509", "-sha1", "-days", "365", "-subj", "/CN=chain/O=fisco-bcos/OU=chain", "-key", "@ca.key", "-config", "cert.cnf", "-out", "@ca.crt");
+    ossl(
+      dir,
+      "req",
+      "-new",
+      "-x509",
+      "-sha1",
+      "-days",
+      "365",
+      "-subj",
+      "/CN=chain/O=fisco-bcos/OU=chain",
+      "-key",
+      "@ca.key",
+      "-config",
+      "cert.cnf",
+      "-out",
+      "@ca.crt",
+    );
     expect(s.must("x509", "-noout", "-text", "-in", path.join(dir, "ca.crt"))).toContain("Signature Algorithm: ecdsa-with-SHA1");
-    expect(() => importChainCa(dir, "std")).toThrow(/ca\.crt: is signed with ecdsa-with-SHA1, expected ecdsa-with-SHA256 or .*Fix: re-issue it: openssl req -new -x509 -sha256/);
+    expect(() => importChainCa(dir, "std")).toThrow(
+      /ca\.crt: is signed with ecdsa-with-SHA1, expected ecdsa-with-SHA256 or .*Fix: re-issue it: openssl req -new -x509 -sha256/,
+    );
 
     // GM root labelled ecdsa-with-SHA256 (OpenSSL 3 cannot make one, so the label is edited in).
     const ours = selfSignedCredential("gmChainCa", generateEcKeyPair("sm2"), { validityDays: 10 });

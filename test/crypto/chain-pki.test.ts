@@ -98,7 +98,14 @@ describe("buildChainPki, GM chain", () => {
     const agencyA = pki.agencies[0];
     expectLinkOk(s, agencyA.std.certPem, ca);
     expectLinkOk(s, pki.nodes[0].std.certPem, agencyA.std.certPem);
-    const full = s.run("verify", "-CAfile", s.file("ca.crt", ca), "-untrusted", s.file("agency.crt", agencyA.std.certPem), s.file("node.crt", pki.nodes[1].std.certPem));
+    const full = s.run(
+      "verify",
+      "-CAfile",
+      s.file("ca.crt", ca),
+      "-untrusted",
+      s.file("agency.crt", agencyA.std.certPem),
+      s.file("node.crt", pki.nodes[1].std.certPem),
+    );
     expect(full.output).toContain("node.crt: OK");
   });
 

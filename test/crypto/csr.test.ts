@@ -115,7 +115,9 @@ describe("agency CSRs", () => {
 
       it("refuses an openssl request whose subject has extra or wrong attributes", () => {
         const { csr } = opensslCsr(kind, `${SUBJECT[kind]}/C=CN`);
-        expect(() => checkAgencyCsr(csr, { agency: "agencyD", kind, plan: GM_PLAN })).toThrow(/subject has C=CN, which the agency certificate profile does not/);
+        expect(() => checkAgencyCsr(csr, { agency: "agencyD", kind, plan: GM_PLAN })).toThrow(
+          /subject has C=CN, which the agency certificate profile does not/,
+        );
         const other = opensslCsr(kind, SUBJECT[kind].replace("OU=agency", "OU=node")).csr;
         expect(() => checkAgencyCsr(other, { agency: "agencyD", kind, plan: GM_PLAN })).toThrow(/subject OU is "node", the approved plan says "agency"/);
       });
@@ -131,7 +133,9 @@ describe("agency CSRs", () => {
         const otherKind = kind === "gm" ? "std" : "gm";
         const csr = createAgencyCsr("agencyD", otherKind, generateEcKeyPair(CURVE[otherKind]));
         expect(() => checkAgencyCsr(csr, { agency: "agencyD", kind, plan: GM_PLAN })).toThrow(
-          kind === "gm" ? /the key is secp256k1, the GM agency certificate needs a SM2 key/ : /the key is sm2, the standard agency certificate needs a secp256k1 key/,
+          kind === "gm"
+            ? /the key is secp256k1, the GM agency certificate needs a SM2 key/
+            : /the key is sm2, the standard agency certificate needs a secp256k1 key/,
         );
       });
     });

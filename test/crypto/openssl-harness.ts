@@ -58,14 +58,7 @@ export function verifyLink(scratch: Scratch, certPem: string, issuerPem: string,
   const cert = scratch.file("link.crt", certPem);
   const issuer = scratch.file("link-issuer.crt", issuerPem);
   const selfCheck = certPem === issuerPem;
-  return scratch.run(
-    "verify",
-    ...(sm2 ? ["-vfyopt", DISTID] : []),
-    ...(selfCheck ? [] : ["-partial_chain"]),
-    "-CAfile",
-    issuer,
-    cert,
-  );
+  return scratch.run("verify", ...(sm2 ? ["-vfyopt", DISTID] : []), ...(selfCheck ? [] : ["-partial_chain"]), "-CAfile", issuer, cert);
 }
 
 /**

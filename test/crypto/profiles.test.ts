@@ -43,7 +43,13 @@ function comparableText(s: Scratch, pem: string): string {
 
 /** What reference §4.1/§4.2 says each profile must show in `openssl x509 -text`. */
 const EXPECTED: Record<ProfileName, { subject: string; issuer: string; sigAlg: string; version: number; ext: string[] }> = {
-  chainCa: { subject: "CN = chain, O = fisco-bcos, OU = chain", issuer: "CN = chain, O = fisco-bcos, OU = chain", sigAlg: "ecdsa-with-SHA256", version: 1, ext: [] },
+  chainCa: {
+    subject: "CN = chain, O = fisco-bcos, OU = chain",
+    issuer: "CN = chain, O = fisco-bcos, OU = chain",
+    sigAlg: "ecdsa-with-SHA256",
+    version: 1,
+    ext: [],
+  },
   agencyCa: {
     subject: "CN = agencyA, O = fisco-bcos, OU = agency",
     issuer: "CN = chain, O = fisco-bcos, OU = chain",
@@ -58,9 +64,27 @@ const EXPECTED: Record<ProfileName, { subject: string; issuer: string; sigAlg: s
     version: 3,
     ext: ["CA:FALSE", "X509v3 Key Usage: \n                Digital Signature, Non Repudiation, Key Encipherment"],
   },
-  channelCa: { subject: "CN = agencyA, O = fisco-bcos, OU = chain", issuer: "CN = agencyA, O = fisco-bcos, OU = chain", sigAlg: "sha256WithRSAEncryption", version: 1, ext: [] },
-  channelNode: { subject: "CN = FISCO-BCOS, O = fisco-bcos, OU = agency", issuer: "CN = agencyA, O = fisco-bcos, OU = chain", sigAlg: "sha256WithRSAEncryption", version: 1, ext: [] },
-  channelSdk: { subject: "CN = FISCO-BCOS, O = fisco-bcos, OU = agency", issuer: "CN = agencyA, O = fisco-bcos, OU = chain", sigAlg: "sha256WithRSAEncryption", version: 1, ext: [] },
+  channelCa: {
+    subject: "CN = agencyA, O = fisco-bcos, OU = chain",
+    issuer: "CN = agencyA, O = fisco-bcos, OU = chain",
+    sigAlg: "sha256WithRSAEncryption",
+    version: 1,
+    ext: [],
+  },
+  channelNode: {
+    subject: "CN = FISCO-BCOS, O = fisco-bcos, OU = agency",
+    issuer: "CN = agencyA, O = fisco-bcos, OU = chain",
+    sigAlg: "sha256WithRSAEncryption",
+    version: 1,
+    ext: [],
+  },
+  channelSdk: {
+    subject: "CN = FISCO-BCOS, O = fisco-bcos, OU = agency",
+    issuer: "CN = agencyA, O = fisco-bcos, OU = chain",
+    sigAlg: "sha256WithRSAEncryption",
+    version: 1,
+    ext: [],
+  },
   gmChainCa: {
     subject: "CN = gmchain, O = fisco-bcos, OU = chain",
     issuer: "CN = gmchain, O = fisco-bcos, OU = chain",

@@ -69,8 +69,11 @@ describe("mermaid", () => {
     expect(multi).toContain('h_a1_dalt{{"a1-alt<br/>FISCO-A.example.com<br/>ssh as root, port 22 · /srv/fisco"}}');
     const clash = validateTopology({
       chain: { install: false },
-      hosts: { "h_d": { address: "10.0.0.1", connection: "local", deployDir: "/opt/a" }, "h-d": { address: "10.0.0.2", connection: "local", deployDir: "/opt/b" } },
-      agencies: { "x_d": { nodes: { "n-1": { host: "h_d" } } }, "x-d": { nodes: { "n_1": { host: "h-d" } } } },
+      hosts: {
+        h_d: { address: "10.0.0.1", connection: "local", deployDir: "/opt/a" },
+        "h-d": { address: "10.0.0.2", connection: "local", deployDir: "/opt/b" },
+      },
+      agencies: { x_d: { nodes: { "n-1": { host: "h_d" } } }, "x-d": { nodes: { n_1: { host: "h-d" } } } },
     });
     const ids = [...renderMermaid(clash).matchAll(/^ {2,4}(?:subgraph )?([a-z]_\S+?)[[{(]/gm)].map((m) => m[1]);
     expect(ids).toEqual(["h_h__d", "h_h_dd", "a_x__d", "n_n_d1", "a_x_dd", "n_n__1"]);
@@ -112,7 +115,9 @@ describe("svg", () => {
 
   it("keeps every box inside the picture and no two boxes of a column overlapping", () => {
     const size = { width: Number(parsed.svg.width), height: Number(parsed.svg.height) };
-    const boxes = rects.filter((r) => ["host", "agency", "node", "group"].includes(r.class)).map((r) => ({ cls: r.class, x: Number(r.x), y: Number(r.y), w: Number(r.width), h: Number(r.height) }));
+    const boxes = rects
+      .filter((r) => ["host", "agency", "node", "group"].includes(r.class))
+      .map((r) => ({ cls: r.class, x: Number(r.x), y: Number(r.y), w: Number(r.width), h: Number(r.height) }));
     for (const b of boxes) {
       expect(b.x >= 0 && b.y >= 0 && b.x + b.w <= size.width && b.y + b.h <= size.height, JSON.stringify(b)).toBe(true);
     }

@@ -58,7 +58,9 @@ async function pulumi(step: string, args: string[]): Promise<Run> {
 async function pulumiOk(step: string, args: string[]): Promise<Run> {
   const result = await pulumi(step, args);
   if (result.code !== 0) {
-    throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n--- stderr ---\n${result.stderr.slice(-8000)}\n--- stdout ---\n${result.stdout.slice(-8000)}`);
+    throw new Error(
+      `pulumi ${args.join(" ")} exited ${result.code}\n--- stderr ---\n${result.stderr.slice(-8000)}\n--- stdout ---\n${result.stdout.slice(-8000)}`,
+    );
   }
   return result;
 }
@@ -211,9 +213,7 @@ function packageFiles(): Record<string, string> {
 /** Checks outputs against the topology, the packages on disk, and returns the outputs. */
 async function checkOutputs(step: string, topology: Topology): Promise<StackOutputs> {
   const outputs = await stackOutputs(step);
-  const declared = Object.entries(topology.agencies).flatMap(([agency, a]) =>
-    Object.entries(a.nodes ?? {}).map(([name, n]) => ({ name, agency, ...n })),
-  );
+  const declared = Object.entries(topology.agencies).flatMap(([agency, a]) => Object.entries(a.nodes ?? {}).map(([name, n]) => ({ name, agency, ...n })));
   expect(Object.keys(outputs.nodes).sort()).toEqual(declared.map((n) => n.name).sort());
   for (const n of declared) {
     const o = outputs.nodes[n.name];
@@ -304,7 +304,10 @@ function privateKeyNeedles(pem: string): string[] {
   const end = privateEnd(start);
   const needles = [secret.toString("hex"), secret.toString("hex").toUpperCase()];
   let offset = 0; // DER offset of the current PEM line (64 base64 chars = 48 bytes)
-  for (const line of pem.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("-----"))) {
+  for (const line of pem
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("-----"))) {
     const bytes = (line.replace(/=+$/, "").length * 3) >> 2;
     if (offset < end && offset + bytes > start) needles.push(line);
     offset += bytes;
@@ -357,7 +360,13 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
 
   afterAll(() => {
     console.log(`[e2e timing] summary:\n${timings.map((t) => `  ${t.step.padEnd(44)} ${t.seconds.toFixed(1).padStart(6)} s`).join("\n")}`);
-    console.log(`  ${"total pulumi".padEnd(44)} ${timings.filter((t) => t.step !== "install-pulumi.sh").reduce((s, t) => s + t.seconds, 0).toFixed(1).padStart(6)} s`);
+    console.log(
+      `  ${"total pulumi".padEnd(44)} ${timings
+        .filter((t) => t.step !== "install-pulumi.sh")
+        .reduce((s, t) => s + t.seconds, 0)
+        .toFixed(1)
+        .padStart(6)} s`,
+    );
     if (work && !process.env.BCOS_E2E_KEEP) rmSync(work, { recursive: true, force: true });
     else if (work) console.log(`[e2e] kept ${work}`);
   });
@@ -459,12 +468,19 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     );
 
     const destructive = steps.filter((s) => /replace|delete|discard|remove/.test(s.op));
-    expect(destructive.map((s) => `${s.op} ${s.urn}`), "no replace or delete of anything").toEqual([]);
+    expect(
+      destructive.map((s) => `${s.op} ${s.urn}`),
+      "no replace or delete of anything",
+    ).toEqual([]);
     for (const s of steps.filter((x) => ["KeyPair", "Certificate", "GroupGenesis"].includes(shortType(urnParts(x.urn).type)))) {
       if (deployed.includes(s.urn)) expect(`${s.op} ${s.urn}`).toBe(`same ${s.urn}`);
     }
     // (--json lists unchanged resources only in the summary.)
-    expect(Object.keys(byOp).filter((op) => op !== "same").sort()).toEqual(["create", "update"]);
+    expect(
+      Object.keys(byOp)
+        .filter((op) => op !== "same")
+        .sort(),
+    ).toEqual(["create", "update"]);
     expect(byOp.create).toEqual(expectedCreates);
     expect(byOp.update, "updates: exactly the agencies' packages, agencyD's SDK bundle and the diagram").toEqual(expectedUpdates);
     expect(p.changeSummary).toEqual({ create: expectedCreates.length, update: expectedUpdates.length, same: deployed.length - expectedUpdates.length });
@@ -481,7 +497,13 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     const applied = appliedByOp(events);
     expect(applied.create?.every((u) => belongsToNode(u, "node5"))).toBe(true);
     expect(applied.update?.map((u) => urnParts(u).name).sort()).toEqual([
-      "agencyA-package", "agencyB-package", "agencyC-package", "agencyD-package", "agencyD-sdk-bundle", "consortium-diagram-mermaid", "consortium-diagram-svg",
+      "agencyA-package",
+      "agencyB-package",
+      "agencyC-package",
+      "agencyD-package",
+      "agencyD-sdk-bundle",
+      "consortium-diagram-mermaid",
+      "consortium-diagram-svg",
     ]);
     expect(Object.keys(applied).filter((op) => !["same", "create", "update"].includes(op))).toEqual([]);
 
@@ -492,7 +514,9 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
 
     // Bytes on disk: the four packages and agencyD's SDK bundle changed, the other SDK bundles did not.
     const after = packageFiles();
-    const changed = Object.keys(after).filter((f) => after[f] !== before[f]).sort();
+    const changed = Object.keys(after)
+      .filter((f) => after[f] !== before[f])
+      .sort();
     expect(changed).toEqual(["agencyA.tar.gz", "agencyB.tar.gz", "agencyC.tar.gz", "agencyD-sdk.tar.gz", "agencyD.tar.gz"]);
     // The peers now list node5; the frozen genesis is shipped unchanged, to node5 too.
     expect(await tarRead(outputs.agencies.agencyA.package, "agencyA/node0/config.ini")).toContain("127.0.0.1:30305");

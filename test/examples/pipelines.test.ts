@@ -28,7 +28,12 @@ const SHELL_WORDS = new Set(["if", "then", "else", "fi", "!"]);
 function simpleCommands(script: string): string[][] {
   return script
     .split(/\n|;|&&|\|\||\|/)
-    .map((part) => part.trim().split(/\s+/).filter((w) => w !== ""))
+    .map((part) =>
+      part
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== ""),
+    )
     .map((words) => {
       while (words.length > 0 && (SHELL_WORDS.has(words[0]) || /^[A-Z_][A-Z0-9_]*=/.test(words[0]))) words.shift();
       return words;
@@ -133,6 +138,9 @@ describe("the command check itself", () => {
     expect(missing(["npm", "run", "deploy"])).toContain('"deploy" is not in package.json');
     expect(missing(["bash", "scripts/no-such.sh"])).toContain("does not exist");
     expect(missing(["terraform", "apply"])).toContain("unknown command");
-    expect(simpleCommands('if [ -n "$X" ]; then bash scripts/a.sh < "$X"; fi')).toEqual([["[", "-n", '"$X"', "]"], ["bash", "scripts/a.sh", "<", '"$X"']]);
+    expect(simpleCommands('if [ -n "$X" ]; then bash scripts/a.sh < "$X"; fi')).toEqual([
+      ["[", "-n", '"$X"', "]"],
+      ["bash", "scripts/a.sh", "<", '"$X"'],
+    ]);
   });
 });

@@ -56,7 +56,11 @@ describe("examples/typescript: a program using bcos-pulumi as a library (typeche
   });
 
   it("typechecks against the package's declarations (tsc on the example's tsconfig)", async () => {
-    const tsc = await run(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: project, env, timeoutMs: 120_000 });
+    const tsc = await run(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", project], {
+      cwd: project,
+      env,
+      timeoutMs: 120_000,
+    });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.code).toBe(0);
   });
@@ -70,7 +74,12 @@ describe("examples/typescript: a program using bcos-pulumi as a library (typeche
     const steps = (JSON.parse(preview.stdout) as { steps?: PreviewStep[] }).steps ?? [];
     expect(new Set(steps.map((s) => s.op))).toEqual(new Set(["create"]));
     const count = (type: string) => steps.filter((s) => s.urn.split("::")[2]?.endsWith(`:${type}`)).length;
-    expect({ Consortium: count("Consortium"), Agency: count("Agency"), Node: count("Node"), Group: count("Group") }).toEqual({ Consortium: 1, Agency: 2, Node: 3, Group: 1 });
+    expect({ Consortium: count("Consortium"), Agency: count("Agency"), Node: count("Node"), Group: count("Group") }).toEqual({
+      Consortium: 1,
+      Agency: 2,
+      Node: 3,
+      Group: 1,
+    });
 
     // The providers are captured as the package's own export, not a path into this machine.
     const providers = new Set(steps.map((s) => s.newState?.inputs?.__provider).filter((p): p is string => typeof p === "string"));

@@ -107,7 +107,9 @@ describe("party bundles", () => {
   });
 
   it("refuses a bundle signed with another key, or by the wrong one of the party's keys", () => {
-    expect(() => writeBundle(agencyBundle(), generateEcKeyPair("sm2"))).toThrow("agencyD's bundle must be signed with the key of its GM agency key (its GM CSR)");
+    expect(() => writeBundle(agencyBundle(), generateEcKeyPair("sm2"))).toThrow(
+      "agencyD's bundle must be signed with the key of its GM agency key (its GM CSR)",
+    );
     expect(() => writeBundle(agencyBundle(), stdKey)).toThrow(/must be signed with the key of its GM agency key/);
     // A signature made by someone else's key over the same content, put into the real file.
     const content = agencyBundle();
@@ -122,7 +124,9 @@ describe("party bundles", () => {
 
   it("refuses another party's bundle under this party's name, and an agency CSR for another subject", () => {
     const text = writeBundle(agencyBundle(), gmKey);
-    expect(() => read(text, "/mnt/usb/agencyC.bundle", "agencyC")).toThrow("/mnt/usb/agencyC.bundle: holds agencyD's bundle, not agencyC's; fix: name the file agencyD.bundle");
+    expect(() => read(text, "/mnt/usb/agencyC.bundle", "agencyC")).toThrow(
+      "/mnt/usb/agencyC.bundle: holds agencyD's bundle, not agencyC's; fix: name the file agencyD.bundle",
+    );
     expect(bundleFileName("agencyD")).toBe("agencyD.bundle");
     const wrong = { ...agencyBundle(), csrs: { gm: createAgencyCsr("agencyX", "gm", gmKey) } };
     expect(() => read(writeBundle(wrong, gmKey))).toThrow(/CSR for agencyD \(GM\): subject CN is "agencyX-gm"/);
@@ -140,7 +144,10 @@ describe("no private key material in a bundle", () => {
     const scalar = loadPrivateKey(nodeKey.privateKeyPem).scalarHex!;
     const attempts: [PartyBundle, string][] = [
       [{ ...base, certificates: { "node5/gmnode.key": nodeKey.privateKeyPem } }, "holds a PEM private key"],
-      [{ ...base, certificates: { "node5/x": "-----BEGIN EC PARAMETERS-----\nBggqgRzPVQGCLQ==\n-----END EC PARAMETERS-----\n" } }, "holds a PEM EC PARAMETERS block"],
+      [
+        { ...base, certificates: { "node5/x": "-----BEGIN EC PARAMETERS-----\nBggqgRzPVQGCLQ==\n-----END EC PARAMETERS-----\n" } },
+        "holds a PEM EC PARAMETERS block",
+      ],
       [{ ...base, nodes: [{ ...base.nodes[0], address: scalar }] }, "holds a 64-hex-digit value that could be a private scalar"],
       [{ ...base, nodes: [{ ...base.nodes[0], address: Buffer.from(scalar, "hex").toString("base64") }] }, "holds one of the party's private keys"],
     ];
@@ -151,7 +158,15 @@ describe("no private key material in a bundle", () => {
 
   it("serialised bundles of every kind hold no PEM private key and no scalar of any key involved", () => {
     const keys = [gmKey, stdKey, nodeKey, ca.gm!.key, ca.std.key];
-    const texts = [writeBundle(agencyBundle(), gmKey, keys.map((k) => k.privateKeyPem)), writeBundle(agencyBundle(true), gmKey), writeBundle(committeeBundle(), ca.gm!.key)];
+    const texts = [
+      writeBundle(
+        agencyBundle(),
+        gmKey,
+        keys.map((k) => k.privateKeyPem),
+      ),
+      writeBundle(agencyBundle(true), gmKey),
+      writeBundle(committeeBundle(), ca.gm!.key),
+    ];
     for (const text of texts) {
       expect(text).not.toMatch(/PRIVATE KEY/);
       for (const key of keys) {
@@ -159,7 +174,12 @@ describe("no private key material in a bundle", () => {
         expect(text.toLowerCase()).not.toContain(scalar);
         expect(text).not.toContain(Buffer.from(scalar, "hex").toString("base64"));
       }
-      expect(() => assertPublicOnly(text, keys.map((k) => k.privateKeyPem))).not.toThrow();
+      expect(() =>
+        assertPublicOnly(
+          text,
+          keys.map((k) => k.privateKeyPem),
+        ),
+      ).not.toThrow();
     }
   });
 });

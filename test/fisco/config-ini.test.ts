@@ -17,9 +17,7 @@ function asRecords(text: string): Record<string, Record<string, string>> {
 /** The `ini` package's view with every value as a string (it turns true/false into booleans). */
 function iniPackageRecords(text: string): Record<string, Record<string, string>> {
   const parsed = ini.parse(text) as Record<string, Record<string, unknown>>;
-  return Object.fromEntries(
-    Object.entries(parsed).map(([name, sec]) => [name, Object.fromEntries(Object.entries(sec).map(([k, v]) => [k, String(v)]))]),
-  );
+  return Object.fromEntries(Object.entries(parsed).map(([name, sec]) => [name, Object.fromEntries(Object.entries(sec).map(([k, v]) => [k, String(v)]))]));
 }
 
 // The sample writes `enable_console_output = false` (spaces are cosmetic to Boost); compare key=value.
@@ -35,8 +33,17 @@ describe("renderConfigIni", () => {
     const rendered = iniPackageRecords(renderConfigIni(sampleModel(), "node0"));
     expect(rendered).toEqual(iniPackageRecords(readSample("config.ini")));
     expect(Object.keys(rendered)).toEqual([
-      "rpc", "p2p", "certificate_blacklist", "certificate_whitelist", "group", "network_security",
-      "storage_security", "chain", "compatibility", "log", "flow_control",
+      "rpc",
+      "p2p",
+      "certificate_blacklist",
+      "certificate_whitelist",
+      "group",
+      "network_security",
+      "storage_security",
+      "chain",
+      "compatibility",
+      "log",
+      "flow_control",
     ]);
   });
 

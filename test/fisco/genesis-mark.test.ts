@@ -45,9 +45,7 @@ describe("genesisMark at supported_version 2.11.1", () => {
   });
 
   it("rpbft without epoch_sealer_num: the node counts the genesis sealers", () => {
-    expect(mark({ consensus: "rpbft", epochSealerNum: undefined, enableFreeStorage: false })).toBe(
-      `7-${NODE_LIST}-rpbft-storage-0-512-123456789-4-50-9`,
-    );
+    expect(mark({ consensus: "rpbft", epochSealerNum: undefined, enableFreeStorage: false })).toBe(`7-${NODE_LIST}-rpbft-storage-0-512-123456789-4-50-9`);
   });
 
   it("the state type is the file's [state] type", () => {
@@ -63,7 +61,13 @@ describe("genesisMark at supported_version 2.11.1", () => {
     for (const consensus of ["raft", "rpbft"] as const) {
       const input = { groupId: 7, params: { ...PARAMS, consensus }, sealerIds: IDS, version: "2.11.1" };
       const parsed = parseGenesis(renderGroupGenesis({ ...input, timestamp: 1 }));
-      const fromFile = genesisMark({ groupId: parsed.groupId, params: parsed.params, sealerIds: parsed.sealers, stateType: parsed.stateType, version: "2.11.1" });
+      const fromFile = genesisMark({
+        groupId: parsed.groupId,
+        params: parsed.params,
+        sealerIds: parsed.sealers,
+        stateType: parsed.stateType,
+        version: "2.11.1",
+      });
       expect(fromFile).toBe(genesisMark(input));
     }
   });
@@ -71,10 +75,18 @@ describe("genesisMark at supported_version 2.11.1", () => {
 
 describe("the genesis generateGroup writes (2.11.1 template)", () => {
   const generated = parseGenesis(fixture("generated.group.2.genesis"));
-  const markOf = (g: typeof generated) => genesisMark({ groupId: g.groupId, params: g.params, sealerIds: g.sealers, stateType: g.stateType, version: "2.11.1" });
+  const markOf = (g: typeof generated) =>
+    genesisMark({ groupId: g.groupId, params: g.params, sealerIds: g.sealers, stateType: g.stateType, version: "2.11.1" });
 
   it("has the mark of the genesis we render for nodes that join later, when the declaration matches the template", () => {
-    const params: GenesisParams = { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: true };
+    const params: GenesisParams = {
+      consensus: "pbft",
+      maxTransNum: 1000,
+      gasLimit: 300000000,
+      consensusTimeout: 3,
+      epochBlockNum: 1000,
+      enableFreeStorage: true,
+    };
     const rendered = parseGenesis(renderGroupGenesis({ groupId: 2, params, sealerIds: IDS, timestamp: 1700000000000, version: "2.11.1" }));
     expect(markOf(generated)).toBe(`2-${NODE_LIST}-pbft-storage-${FREE_STORAGE}-1000-300000000-3`);
     expect(markOf(rendered)).toBe(markOf(generated));
@@ -82,7 +94,14 @@ describe("the genesis generateGroup writes (2.11.1 template)", () => {
   });
 
   it("differs from a rendered genesis with another consensus timeout: the joiner's block 0 would not match", () => {
-    const params: GenesisParams = { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 5, epochBlockNum: 1000, enableFreeStorage: true };
+    const params: GenesisParams = {
+      consensus: "pbft",
+      maxTransNum: 1000,
+      gasLimit: 300000000,
+      consensusTimeout: 5,
+      epochBlockNum: 1000,
+      enableFreeStorage: true,
+    };
     const rendered = parseGenesis(renderGroupGenesis({ groupId: 2, params, sealerIds: IDS, timestamp: 1700000000000, version: "2.11.1" }));
     expect(markOf(rendered)).toBe(`2-${NODE_LIST}-pbft-storage-${FREE_STORAGE}-1000-300000000-5`);
     expect(markOf(rendered)).not.toBe(markOf(generated));

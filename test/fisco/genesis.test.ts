@@ -21,7 +21,11 @@ describe("renderGroupGenesis", () => {
 
   it("renders identical bytes whatever the sealer order", () => {
     const reference = renderGroupGenesis(sampleInput());
-    for (const order of [[3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]]) {
+    for (const order of [
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [2, 0, 3, 1],
+    ]) {
       expect(renderGroupGenesis(sampleInput({ sealerIds: order.map((i) => SAMPLE_IDS[i]) }))).toBe(reference);
     }
   });
@@ -58,9 +62,7 @@ describe("genesisMark", () => {
 
   it("adds epoch fields for rpbft and bit 63 for free storage", () => {
     const params = { ...DEFAULT_GENESIS, consensus: "rpbft" as const, epochSealerNum: 3, epochBlockNum: 20, enableFreeStorage: true };
-    expect(genesisMark(sampleInput({ params, sealerIds: [sorted[0]] }))).toBe(
-      `1-${sorted[0]},-rpbft-storage-9223372036854775808-1000-300000000-3-20-3`,
-    );
+    expect(genesisMark(sampleInput({ params, sealerIds: [sorted[0]] }))).toBe(`1-${sorted[0]},-rpbft-storage-9223372036854775808-1000-300000000-3-20-3`);
   });
 
   it("follows the supported_version: no timeout before 2.6.0, no EVM flags before 2.4.0, file order before 2.9.0", () => {

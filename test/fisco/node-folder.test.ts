@@ -22,17 +22,38 @@ const content = (files: RenderedFile[], p: string) => {
 
 /** Reference §1.2 and the samples' README: a 2.11.1 GM node folder, cert.cnf aside. */
 const GM_NODE_LAYOUT = [
-  "config.ini", "start.sh", "stop.sh",
-  "scripts/load_new_groups.sh", "scripts/reload_whitelist.sh", "scripts/reload_sdk_allowlist.sh", "scripts/monitor.sh",
-  "conf/group.1.genesis", "conf/group.1.ini",
-  "conf/gmca.crt", "conf/gmnode.key", "conf/gmnode.crt", "conf/gmennode.key", "conf/gmennode.crt", "conf/gmnode.nodeid", "conf/gmnode.serial",
-  "conf/origin_cert/ca.crt", "conf/origin_cert/node.crt", "conf/origin_cert/node.key",
-  "conf/channel_cert/ca.crt", "conf/channel_cert/node.crt", "conf/channel_cert/node.key",
+  "config.ini",
+  "start.sh",
+  "stop.sh",
+  "scripts/load_new_groups.sh",
+  "scripts/reload_whitelist.sh",
+  "scripts/reload_sdk_allowlist.sh",
+  "scripts/monitor.sh",
+  "conf/group.1.genesis",
+  "conf/group.1.ini",
+  "conf/gmca.crt",
+  "conf/gmnode.key",
+  "conf/gmnode.crt",
+  "conf/gmennode.key",
+  "conf/gmennode.crt",
+  "conf/gmnode.nodeid",
+  "conf/gmnode.serial",
+  "conf/origin_cert/ca.crt",
+  "conf/origin_cert/node.crt",
+  "conf/origin_cert/node.key",
+  "conf/channel_cert/ca.crt",
+  "conf/channel_cert/node.crt",
+  "conf/channel_cert/node.key",
 ];
 const STD_NODE_LAYOUT = [
   ...GM_NODE_LAYOUT.slice(0, 9),
-  "conf/ca.crt", "conf/node.key", "conf/node.crt", "conf/node.nodeid",
-  "conf/channel_cert/ca.crt", "conf/channel_cert/node.crt", "conf/channel_cert/node.key",
+  "conf/ca.crt",
+  "conf/node.key",
+  "conf/node.crt",
+  "conf/node.nodeid",
+  "conf/channel_cert/ca.crt",
+  "conf/channel_cert/node.crt",
+  "conf/channel_cert/node.key",
 ];
 
 describe("renderNodeFolder", () => {
@@ -101,9 +122,12 @@ describe("renderNodeFolder", () => {
     const p = fakePki(m);
     const out = renderNodeFolder(m, p, "node1", { 1: 1700000000000, 2: 99 });
     expect(out.filter((f) => f.path.includes("/conf/group.")).map((f) => f.path)).toEqual([
-      "node1/conf/group.1.genesis", "node1/conf/group.1.ini",
-      "node1/conf/group.2.genesis", "node1/conf/group.2.ini",
-      "node1/conf/group.3.genesis", "node1/conf/group.3.ini",
+      "node1/conf/group.1.genesis",
+      "node1/conf/group.1.ini",
+      "node1/conf/group.2.genesis",
+      "node1/conf/group.2.ini",
+      "node1/conf/group.3.genesis",
+      "node1/conf/group.3.ini",
     ]);
     expect(parseGenesis(content(out, "node1/conf/group.2.genesis"))).toMatchObject({ sealers: [fakeId("node0")], timestamp: 99 });
     expect(parseGenesis(content(out, "node1/conf/group.3.genesis"))).toMatchObject({ sealers: [fakeId("node2")], timestamp: 5 });
@@ -142,9 +166,15 @@ describe("renderSdkFolder", () => {
     const files = renderSdkFolder(model, pki, "agency");
     const agency = pki.agencies[0];
     expect(files.map((f) => [f.path, f.mode])).toEqual([
-      ["sdk/ca.crt", 0o644], ["sdk/sdk.crt", 0o644], ["sdk/sdk.key", 0o600],
-      ["sdk/gm/gmca.crt", 0o644], ["sdk/gm/gmsdk.crt", 0o644], ["sdk/gm/gmsdk.key", 0o600],
-      ["sdk/gm/gmensdk.crt", 0o644], ["sdk/gm/gmensdk.key", 0o600], ["sdk/gm/gmsdk.publickey", 0o644],
+      ["sdk/ca.crt", 0o644],
+      ["sdk/sdk.crt", 0o644],
+      ["sdk/sdk.key", 0o600],
+      ["sdk/gm/gmca.crt", 0o644],
+      ["sdk/gm/gmsdk.crt", 0o644],
+      ["sdk/gm/gmsdk.key", 0o600],
+      ["sdk/gm/gmensdk.crt", 0o644],
+      ["sdk/gm/gmensdk.key", 0o600],
+      ["sdk/gm/gmsdk.publickey", 0o644],
       ["sdk/config.toml", 0o644],
     ]);
     expect(content(files, "sdk/ca.crt")).toBe(agency.channelCa.certPem);
@@ -163,28 +193,31 @@ describe("renderSdkFolder", () => {
 describe("renderChainFolder", () => {
   it("writes the CA certificates, and their keys (0600) only when asked", () => {
     const pki = fakePki(sampleModel());
-    expect(renderChainFolder(pki, false).map((f) => [f.path, f.mode])).toEqual([["chain/ca.crt", 0o644], ["chain/gmca.crt", 0o644]]);
+    expect(renderChainFolder(pki, false).map((f) => [f.path, f.mode])).toEqual([
+      ["chain/ca.crt", 0o644],
+      ["chain/gmca.crt", 0o644],
+    ]);
     expect(renderChainFolder(pki, true).map((f) => [f.path, f.mode])).toEqual([
-      ["chain/ca.crt", 0o644], ["chain/gmca.crt", 0o644], ["chain/ca.key", 0o600], ["chain/gmca.key", 0o600],
+      ["chain/ca.crt", 0o644],
+      ["chain/gmca.crt", 0o644],
+      ["chain/ca.key", 0o600],
+      ["chain/gmca.key", 0o600],
     ]);
     expect(renderChainFolder(fakePki(sampleModel(false)), false).map((f) => f.path)).toEqual(["chain/ca.crt"]);
   });
 });
 
 describe("certSerialHex", () => {
-  it.each(["0x01", "0x80", "0x00FF00", "0x8000000000000000000000000000000000000001"])(
-    "agrees with openssl x509 -serial for serial %s",
-    (serial) => {
-      const dir = mkdtempSync(path.join(tmpdir(), "fisco-serial-"));
-      const key = path.join(dir, "k.pem");
-      const crt = path.join(dir, "c.pem");
-      execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", key]);
-      execFileSync("openssl", ["req", "-new", "-x509", "-key", key, "-sm3", "-subj", "/CN=t", "-days", "1", "-set_serial", serial, "-out", crt]);
-      const expected = execFileSync("openssl", ["x509", "-in", crt, "-noout", "-serial"], { encoding: "utf8" }).trim().replace("serial=", "");
-      expect(certSerialHex(readFileSync(crt, "utf8"))).toBe(expected);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  );
+  it.each(["0x01", "0x80", "0x00FF00", "0x8000000000000000000000000000000000000001"])("agrees with openssl x509 -serial for serial %s", (serial) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fisco-serial-"));
+    const key = path.join(dir, "k.pem");
+    const crt = path.join(dir, "c.pem");
+    execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", key]);
+    execFileSync("openssl", ["req", "-new", "-x509", "-key", key, "-sm3", "-subj", "/CN=t", "-days", "1", "-set_serial", serial, "-out", crt]);
+    const expected = execFileSync("openssl", ["x509", "-in", crt, "-noout", "-serial"], { encoding: "utf8" }).trim().replace("serial=", "");
+    expect(certSerialHex(readFileSync(crt, "utf8"))).toBe(expected);
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("fails clearly on a non-certificate", () => {
     expect(() => certSerialHex("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")).toThrow(/cannot read the serial number/);

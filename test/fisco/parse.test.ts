@@ -48,7 +48,7 @@ describe("parseIni (Boost read_ini semantics)", () => {
   it.each([
     ["k=1\n[a]\n", 1, "key k appears before any [section]"],
     ["[a]\njust text\n", 2, 'expected key=value, got "just text"'],
-    ["[a]\n =1\n", 2, 'missing key before \'=\' in "=1"'],
+    ["[a]\n =1\n", 2, "missing key before '=' in \"=1\""],
     ["[a\n", 1, "unmatched '['"],
   ])("rejects %j at line %i", (text, line, reason) => {
     const err = iniError(() => parseIni(text));
@@ -62,16 +62,32 @@ describe("parseGenesis", () => {
     const g = parseGenesis(readSample("group.1.genesis"));
     expect(g).toMatchObject({ groupId: 1, timestamp: 1700000000000, sealers: SAMPLE_IDS, stateType: "storage" });
     expect(g.params).toEqual({
-      consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3,
-      epochSealerNum: 4, epochBlockNum: 1000, enableFreeStorage: false,
+      consensus: "pbft",
+      maxTransNum: 1000,
+      gasLimit: 300000000,
+      consensusTimeout: 3,
+      epochSealerNum: 4,
+      epochBlockNum: 1000,
+      enableFreeStorage: false,
     });
   });
 
   it("applies the node's defaults and normalises IDs as the node does", () => {
     const g = parseGenesis(`[consensus]\nconsensus_type=PBFT\nnode.0=0x${SAMPLE_IDS[0].toUpperCase()}\n[group]\nid=2\n`);
     expect(g).toEqual({
-      groupId: 2, timestamp: undefined, sealers: [SAMPLE_IDS[0]], stateType: "storage",
-      params: { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochSealerNum: 1, epochBlockNum: 1000, enableFreeStorage: false },
+      groupId: 2,
+      timestamp: undefined,
+      sealers: [SAMPLE_IDS[0]],
+      stateType: "storage",
+      params: {
+        consensus: "pbft",
+        maxTransNum: 1000,
+        gasLimit: 300000000,
+        consensusTimeout: 3,
+        epochSealerNum: 1,
+        epochBlockNum: 1000,
+        enableFreeStorage: false,
+      },
     });
   });
 
@@ -96,9 +112,22 @@ describe("parseGenesis", () => {
 describe("parseConfigIni", () => {
   it("reads the reference sample", () => {
     const c = parseConfigIni(readSample("config.ini"));
-    expect(c.rpc).toEqual({ channelListenIp: "0.0.0.0", channelListenPort: 20200, jsonrpcListenIp: "127.0.0.1", jsonrpcListenPort: 8545, disableDynamicGroup: false });
+    expect(c.rpc).toEqual({
+      channelListenIp: "0.0.0.0",
+      channelListenPort: 20200,
+      jsonrpcListenIp: "127.0.0.1",
+      jsonrpcListenPort: 8545,
+      disableDynamicGroup: false,
+    });
     expect(c.p2p.peers).toEqual([0, 1, 2, 3].map((i) => ({ host: "127.0.0.1", port: 30300 + i })));
-    expect(c.networkSecurity).toMatchObject({ dataPath: "conf/", key: "gmnode.key", cert: "gmnode.crt", caCert: "gmca.crt", enKey: "gmennode.key", enCert: "gmennode.crt" });
+    expect(c.networkSecurity).toMatchObject({
+      dataPath: "conf/",
+      key: "gmnode.key",
+      cert: "gmnode.crt",
+      caCert: "gmca.crt",
+      enKey: "gmennode.key",
+      enCert: "gmennode.crt",
+    });
     expect(c.chain).toEqual({ id: 1, smCrypto: true, smCryptoChannel: false, rsaCryptoChannel: true });
     expect(c.supportedVersion).toBe("2.11.1");
     expect(c.log).toEqual({ enable: true, logPath: "./log", level: "info", maxLogFileSize: 200 });
@@ -163,6 +192,8 @@ describe("parseConfigIni", () => {
 
   it("refuses a supported_version above the binary's", () => {
     expect(() => parseConfigIni(sample, { binaryVersion: "2.11.1" })).not.toThrow();
-    expect(() => parseConfigIni(sample, { binaryVersion: "2.9.0" })).toThrow(/config\.ini:\d+: \[compatibility\] supported_version: 2\.11\.1 is above the binary's 2\.9\.0/);
+    expect(() => parseConfigIni(sample, { binaryVersion: "2.9.0" })).toThrow(
+      /config\.ini:\d+: \[compatibility\] supported_version: 2\.11\.1 is above the binary's 2\.9\.0/,
+    );
   });
 });

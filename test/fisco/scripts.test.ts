@@ -97,7 +97,8 @@ describe("node scripts", () => {
       let answer: (method: string, params: unknown[]) => unknown;
       const calls: string[] = [];
       const dir = (...p: string[]) => path.join(deployDir, "node0", ...p);
-      const status = (group: number) => (existsSync(dir(`data/group${group}/.group_status`)) ? readFileSync(dir(`data/group${group}/.group_status`), "utf8") : undefined);
+      const status = (group: number) =>
+        existsSync(dir(`data/group${group}/.group_status`)) ? readFileSync(dir(`data/group${group}/.group_status`), "utf8") : undefined;
       const copyGroup = (group: number) => {
         writeFileSync(dir(`conf/group.${group}.genesis`), readFileSync(dir("conf/group.1.genesis"), "utf8").replace("id=1", `id=${group}`));
         writeFileSync(dir(`conf/group.${group}.ini`), readFileSync(dir("conf/group.1.ini"), "utf8"));

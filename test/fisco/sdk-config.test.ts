@@ -68,7 +68,10 @@ describe("sdk/config.toml (Java SDK 2.x, console 2.x)", () => {
       expect(Object.keys(paths)).toEqual(keys);
       for (const key of keys) fileNamed(m, agency, paths[key]);
       const gm = m.chain.smCryptoChannel;
-      expect(Object.values(paths).every((p) => String(p).startsWith("conf/gm/") === gm), `${agency}: all ${gm ? "GM" : "RSA"} files`).toBe(true);
+      expect(
+        Object.values(paths).every((p) => String(p).startsWith("conf/gm/") === gm),
+        `${agency}: all ${gm ? "GM" : "RSA"} files`,
+      ).toBe(true);
       expect(config.account).toEqual({ keyStoreDir: "account", accountFileFormat: "pem" });
       expect(config.threadPool).toEqual({ maxBlockingQueueSize: "102400" });
     }

@@ -79,7 +79,8 @@ class AdoptedStack {
 
   async ok(args: string[]) {
     const r = await this.pulumi(args);
-    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+    if (r.code !== 0)
+      throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
     return r;
   }
 
@@ -162,7 +163,10 @@ function expectPackagesHoldOriginals(stack: AdoptedStack, configDifferences: str
       const ours = iniMeaning(readFileSync(path.join(written, "config.ini"), "utf8"));
       const theirs = iniMeaning(readFileSync(path.join(original, "config.ini"), "utf8"));
       const keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort();
-      expect(keys.filter((k) => ours[k] !== theirs[k]).map((k) => `${k}: ${theirs[k]} → ${ours[k]}`), `${name}/config.ini`).toEqual(configDifferences);
+      expect(
+        keys.filter((k) => ours[k] !== theirs[k]).map((k) => `${k}: ${theirs[k]} → ${ours[k]}`),
+        `${name}/config.ini`,
+      ).toEqual(configDifferences);
     }
     // The agency's SDK set: the first host's, keys and certificates as they were.
     const [sdkHost] = Object.values(record.agencies[agency].sdk ?? {});
@@ -184,39 +188,49 @@ describe("pulumi up adopts an imported build_chain GM chain (real engine)", () =
     await stack.init();
   }, 10 * 60_000);
 
-  it("applies, keeps every key, certificate, node ID and genesis byte, and previews no change after", async () => {
-    const up = await stack.ok(["up", "--yes", "--skip-preview"]);
-    expect(up.stdout).not.toContain("PRIVATE KEY");
-    await stack.ok(["preview", "--expect-no-changes", "--diff"]);
-    expectPackagesHoldOriginals(stack);
-    const outputs = JSON.parse((await stack.ok(["stack", "output", "nodes", "--json"])).stdout) as Record<string, { id: string }>;
-    const record = stack.config["bcos:imported"] as ImportRecord;
-    for (const [name, node] of Object.entries(outputs)) expect(node.id).toBe(record.nodes[name].nodeId);
-  }, 15 * 60_000);
+  it(
+    "applies, keeps every key, certificate, node ID and genesis byte, and previews no change after",
+    async () => {
+      const up = await stack.ok(["up", "--yes", "--skip-preview"]);
+      expect(up.stdout).not.toContain("PRIVATE KEY");
+      await stack.ok(["preview", "--expect-no-changes", "--diff"]);
+      expectPackagesHoldOriginals(stack);
+      const outputs = JSON.parse((await stack.ok(["stack", "output", "nodes", "--json"])).stdout) as Record<string, { id: string }>;
+      const record = stack.config["bcos:imported"] as ImportRecord;
+      for (const [name, node] of Object.entries(outputs)) expect(node.id).toBe(record.nodes[name].nodeId);
+    },
+    15 * 60_000,
+  );
 
-  it("then takes a node added to an imported agency, a role change and a new group like any stack", async () => {
-    stack.edit((config) => {
-      const topology = config["bcos:topology"];
-      const [first] = Object.keys(topology.agencies);
-      const host = Object.values(topology.agencies[first].nodes as Record<string, { host: string }>)[0].host;
-      topology.agencies[first].nodes["added-node"] = { host, p2pPort: 30310, channelPort: 20210, rpcPort: 8560 };
-      const g2 = topology.groups["2"];
-      g2.sealers = [...g2.sealers, ...g2.observers];
-      delete g2.observers;
-      topology.groups["3"] = { consensus: "pbft", sealers: [...topology.groups["1"].sealers.slice(0, 2), "added-node"], timestamp: 1700000002000 };
-    });
-    await stack.ok(["up", "--yes", "--skip-preview"]);
-    await stack.ok(["preview", "--expect-no-changes"]);
-    // The adopted nodes' identities are untouched; the new node got its own.
-    const outputs = JSON.parse((await stack.ok(["stack", "output", "nodes", "--json"])).stdout) as Record<string, { id: string }>;
-    const record = stack.config["bcos:imported"] as ImportRecord;
-    for (const [name, node] of Object.entries(record.nodes)) expect(outputs[name].id).toBe(node.nodeId);
-    expect(Object.values(record.nodes).map((n) => n.nodeId)).not.toContain(outputs["added-node"].id);
-    const unpacked = stack.unpack(Object.keys(stack.config["bcos:topology"].agencies)[0]);
-    const [adopted] = Object.keys(record.nodes);
-    expect(readFileSync(path.join(unpacked, adopted, "conf", "group.1.genesis"))).toEqual(readFileSync(path.join(built.dir, record.nodes[adopted].folder, "conf", "group.1.genesis")));
-    expect(readFileSync(path.join(unpacked, "added-node", "conf", "group.3.genesis"), "utf8")).toContain(outputs["added-node"].id);
-  }, 15 * 60_000);
+  it(
+    "then takes a node added to an imported agency, a role change and a new group like any stack",
+    async () => {
+      stack.edit((config) => {
+        const topology = config["bcos:topology"];
+        const [first] = Object.keys(topology.agencies);
+        const host = Object.values(topology.agencies[first].nodes as Record<string, { host: string }>)[0].host;
+        topology.agencies[first].nodes["added-node"] = { host, p2pPort: 30310, channelPort: 20210, rpcPort: 8560 };
+        const g2 = topology.groups["2"];
+        g2.sealers = [...g2.sealers, ...g2.observers];
+        delete g2.observers;
+        topology.groups["3"] = { consensus: "pbft", sealers: [...topology.groups["1"].sealers.slice(0, 2), "added-node"], timestamp: 1700000002000 };
+      });
+      await stack.ok(["up", "--yes", "--skip-preview"]);
+      await stack.ok(["preview", "--expect-no-changes"]);
+      // The adopted nodes' identities are untouched; the new node got its own.
+      const outputs = JSON.parse((await stack.ok(["stack", "output", "nodes", "--json"])).stdout) as Record<string, { id: string }>;
+      const record = stack.config["bcos:imported"] as ImportRecord;
+      for (const [name, node] of Object.entries(record.nodes)) expect(outputs[name].id).toBe(node.nodeId);
+      expect(Object.values(record.nodes).map((n) => n.nodeId)).not.toContain(outputs["added-node"].id);
+      const unpacked = stack.unpack(Object.keys(stack.config["bcos:topology"].agencies)[0]);
+      const [adopted] = Object.keys(record.nodes);
+      expect(readFileSync(path.join(unpacked, adopted, "conf", "group.1.genesis"))).toEqual(
+        readFileSync(path.join(built.dir, record.nodes[adopted].folder, "conf", "group.1.genesis")),
+      );
+      expect(readFileSync(path.join(unpacked, "added-node", "conf", "group.3.genesis"), "utf8")).toContain(outputs["added-node"].id);
+    },
+    15 * 60_000,
+  );
 });
 
 describe("an imported chain without its CA keys (real engine)", () => {
@@ -228,26 +242,34 @@ describe("an imported chain without its CA keys (real engine)", () => {
     await stack.init();
   }, 10 * 60_000);
 
-  it("adopts with the CAs as certificates only", async () => {
-    const record = stack.config["bcos:imported"] as ImportRecord;
-    expect(record.chain.std?.hasKey).toBe(false);
-    await stack.ok(["up", "--yes", "--skip-preview"]);
-    await stack.ok(["preview", "--expect-no-changes"]);
-    expectPackagesHoldOriginals(stack);
-  }, 15 * 60_000);
+  it(
+    "adopts with the CAs as certificates only",
+    async () => {
+      const record = stack.config["bcos:imported"] as ImportRecord;
+      expect(record.chain.std?.hasKey).toBe(false);
+      await stack.ok(["up", "--yes", "--skip-preview"]);
+      await stack.ok(["preview", "--expect-no-changes"]);
+      expectPackagesHoldOriginals(stack);
+    },
+    15 * 60_000,
+  );
 
-  it("refuses in preview a node that needs a certificate from a CA imported without its key", async () => {
-    stack.edit((config) => {
-      const topology = config["bcos:topology"];
-      const [first] = Object.keys(topology.agencies);
-      const host = Object.values(topology.agencies[first].nodes as Record<string, { host: string }>)[0].host;
-      topology.agencies[first].nodes["needs-a-cert"] = { host, p2pPort: 30310, channelPort: 20210, rpcPort: 8560 };
-    });
-    const preview = await stack.pulumi(["preview"]);
-    expect(preview.code).not.toBe(0);
-    expect(preview.stdout + preview.stderr).toContain("imported as a certificate only");
-    expect(preview.stdout + preview.stderr).toContain("needs-a-cert");
-  }, 15 * 60_000);
+  it(
+    "refuses in preview a node that needs a certificate from a CA imported without its key",
+    async () => {
+      stack.edit((config) => {
+        const topology = config["bcos:topology"];
+        const [first] = Object.keys(topology.agencies);
+        const host = Object.values(topology.agencies[first].nodes as Record<string, { host: string }>)[0].host;
+        topology.agencies[first].nodes["needs-a-cert"] = { host, p2pPort: 30310, channelPort: 20210, rpcPort: 8560 };
+      });
+      const preview = await stack.pulumi(["preview"]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.stdout + preview.stderr).toContain("imported as a certificate only");
+      expect(preview.stdout + preview.stderr).toContain("needs-a-cert");
+    },
+    15 * 60_000,
+  );
 });
 
 describe.each([
@@ -260,10 +282,14 @@ describe.each([
     await stack.init();
   }, 10 * 60_000);
 
-  it("applies, keeps every key, certificate and genesis byte, and previews no change after", async () => {
-    await stack.ok(["up", "--yes", "--skip-preview"]);
-    await stack.ok(["preview", "--expect-no-changes"]);
-    // generator writes no rsa_crypto_channel (false); our packages always enable the RSA channel.
-    expectPackagesHoldOriginals(stack, ["chain.rsa_crypto_channel: false → true"]);
-  }, 15 * 60_000);
+  it(
+    "applies, keeps every key, certificate and genesis byte, and previews no change after",
+    async () => {
+      await stack.ok(["up", "--yes", "--skip-preview"]);
+      await stack.ok(["preview", "--expect-no-changes"]);
+      // generator writes no rsa_crypto_channel (false); our packages always enable the RSA channel.
+      expectPackagesHoldOriginals(stack, ["chain.rsa_crypto_channel: false → true"]);
+    },
+    15 * 60_000,
+  );
 });

@@ -12,7 +12,9 @@ const record: ImportRecord = {
   layout: "build_chain",
   files: "stacks/imported/prod",
   chain: { std: { cert: "chain/ca.crt", hasKey: false }, gm: { cert: "chain/gmca.crt", hasKey: true } },
-  agencies: { agencyA: { std: { cert: "agencies/agencyA/agency.crt", hasKey: true }, sdk: { hostA: "agencies/agencyA/sdk/hostA", hostB: "agencies/agencyA/sdk/hostB" } } },
+  agencies: {
+    agencyA: { std: { cert: "agencies/agencyA/agency.crt", hasKey: true }, sdk: { hostA: "agencies/agencyA/sdk/hostA", hostB: "agencies/agencyA/sdk/hostB" } },
+  },
   nodes: { n0: { folder: "127.0.0.1/node0", files: "nodes/n0", nodeId: "ab".repeat(64), keys: ["gmnode", "gmennode", "origin", "channel"] } },
   groups: { "1": { genesis: "nodes/n0/conf/group.1.genesis" } },
 };

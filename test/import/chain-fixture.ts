@@ -97,7 +97,24 @@ class Issuer {
       openssl(this.work, "req", "-new", "-x509", ...this.days, "-subj", subj, "-key", key, "-config", "cert.cnf", "-out", crt);
     } else {
       openssl(this.work, "genpkey", "-paramfile", "gmsm2.param", "-out", key);
-      openssl(this.work, "req", "-config", "gmcert.cnf", "-x509", ...this.days, "-subj", subj, "-key", key, "-extensions", "v3_ca", "-out", crt, "-sm3", ...SM2);
+      openssl(
+        this.work,
+        "req",
+        "-config",
+        "gmcert.cnf",
+        "-x509",
+        ...this.days,
+        "-subj",
+        subj,
+        "-key",
+        key,
+        "-extensions",
+        "v3_ca",
+        "-out",
+        crt,
+        "-sm3",
+        ...SM2,
+      );
     }
   }
 
@@ -111,7 +128,25 @@ class Issuer {
     if (kind === "gm") {
       openssl(this.work, "genpkey", "-paramfile", "gmsm2.param", "-out", key);
       openssl(this.work, "req", "-new", "-subj", subj, "-key", key, "-config", "gmcert.cnf", "-out", csr, "-sm3", ...SM2);
-      openssl(this.work, "x509", "-sm3", "-req", ...caArgs, ...this.days, "-in", csr, "-out", crt, "-extfile", "gmcert.cnf", "-extensions", extensions, ...SM2, "-vfyopt", DISTID);
+      openssl(
+        this.work,
+        "x509",
+        "-sm3",
+        "-req",
+        ...caArgs,
+        ...this.days,
+        "-in",
+        csr,
+        "-out",
+        crt,
+        "-extfile",
+        "gmcert.cnf",
+        "-extensions",
+        extensions,
+        ...SM2,
+        "-vfyopt",
+        DISTID,
+      );
     } else if (kind === "std") {
       openssl(this.work, "genpkey", "-paramfile", "secp256k1.param", "-out", key);
       openssl(this.work, "req", "-new", "-sha256", "-subj", subj, "-key", key, "-config", "cert.cnf", "-out", csr);
@@ -137,10 +172,25 @@ class Issuer {
 function rendererModel(spec: FixtureSpec): Model {
   const ips = [...new Set(spec.nodes.map((n) => n.ip))];
   return {
-    chain: { id: spec.chainId, smCrypto: spec.gm, smCryptoChannel: false, version: "2.11.1", certValidityDays: 36500, install: false, deleteDataOnRemove: false },
+    chain: {
+      id: spec.chainId,
+      smCrypto: spec.gm,
+      smCryptoChannel: false,
+      version: "2.11.1",
+      certValidityDays: 36500,
+      install: false,
+      deleteDataOnRemove: false,
+    },
     hosts: ips.map((ip) => ({ name: ip, address: ip, connection: { kind: "local" }, deployDir: "/opt/fisco" })),
     agencies: [],
-    nodes: spec.nodes.map((n) => ({ name: labelOf(spec, n), agency: n.agency, host: n.ip, p2pPort: n.p2pPort, channelPort: n.channelPort, rpcPort: n.rpcPort })),
+    nodes: spec.nodes.map((n) => ({
+      name: labelOf(spec, n),
+      agency: n.agency,
+      host: n.ip,
+      p2pPort: n.p2pPort,
+      channelPort: n.channelPort,
+      rpcPort: n.rpcPort,
+    })),
     groups: [],
   };
 }
@@ -223,7 +273,8 @@ export function buildChainFolder(spec: FixtureSpec, dir: string): BuiltChain {
   if (spec.gm) ca.root("gm", gm, "gmca", "/CN=gmchain/O=fisco-bcos/OU=chain");
   for (const agency of agencies) {
     ca.issue("std", stdAgency(agency), "agency", `/CN=${agency}/O=fisco-bcos/OU=agency`, `${std}/ca`, "v4_req");
-    if (spec.gm) ca.issue("gm", gmAgency(agency), "gmagency", `/CN=${buildChain ? `${agency}-gm` : agency}/O=fisco-bcos/OU=agency`, `${gm}/gmca`, "v3_agency_root");
+    if (spec.gm)
+      ca.issue("gm", gmAgency(agency), "gmagency", `/CN=${buildChain ? `${agency}-gm` : agency}/O=fisco-bcos/OU=agency`, `${gm}/gmca`, "v3_agency_root");
     if (buildChain) ca.root("rsa", `cert/${agency}/channel`, "ca", `/CN=${agency}/O=fisco-bcos/OU=chain`);
   }
 
@@ -245,7 +296,9 @@ export function buildChainFolder(spec: FixtureSpec, dir: string): BuiltChain {
       appendFileSync(path.join(dir, conf, "gmnode.crt"), chainTail(`${agencyCa}.crt`, `${gm}/gmca.crt`));
       ca.issue("gm", conf, "gmennode", `/CN=${cn}/O=fisco-bcos/OU=ennode`, agencyCa, "v3enc_req");
       copyFileSync(path.join(dir, gm, "gmca.crt"), path.join(dir, conf, "gmca.crt"));
-      const serial = openssl(dir, "x509", "-noout", "-serial", "-in", `${conf}/gmnode.crt`).trim().replace(/^serial=/, "");
+      const serial = openssl(dir, "x509", "-noout", "-serial", "-in", `${conf}/gmnode.crt`)
+        .trim()
+        .replace(/^serial=/, "");
       writeFileSync(path.join(dir, conf, "gmnode.serial"), `${serial}\n`);
     }
     const id = opensslNodeId(path.join(dir, conf, spec.gm ? "gmnode.key" : "node.key"));

@@ -32,7 +32,12 @@ export const buildChainGm = withGroups(
     layout: "build_chain",
     gm: true,
     chainId: 1,
-    nodes: [node("node0", "agencyA", "127.0.0.1", 0), node("node1", "agencyA", "127.0.0.1", 1), node("node0", "agencyB", "192.0.2.2", 0), node("node1", "agencyB", "192.0.2.2", 1)],
+    nodes: [
+      node("node0", "agencyA", "127.0.0.1", 0),
+      node("node1", "agencyA", "127.0.0.1", 1),
+      node("node0", "agencyB", "192.0.2.2", 0),
+      node("node1", "agencyB", "192.0.2.2", 1),
+    ],
   },
   { consensus: "raft", sealers: [1, 2], observer: 3 },
 );

@@ -63,9 +63,20 @@ describe.each([
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     };
-    stackFile = importChain({ from: built.dir, stack: "adopted", hostNames: new Map(), allowForeignPeers: false, projectDir: project, passphrase: PASSPHRASE }).stackFile;
+    stackFile = importChain({
+      from: built.dir,
+      stack: "adopted",
+      hostNames: new Map(),
+      allowForeignPeers: false,
+      projectDir: project,
+      passphrase: PASSPHRASE,
+    }).stackFile;
     const saltBefore = (yaml.load(readFileSync(stackFile, "utf8")) as { encryptionsalt: string }).encryptionsalt;
-    const init = await run(path.join(binDir, "pulumi"), ["stack", "init", "adopted", "--non-interactive"], { cwd: project, env: { ...env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE }, timeoutMs: 120_000 });
+    const init = await run(path.join(binDir, "pulumi"), ["stack", "init", "adopted", "--non-interactive"], {
+      cwd: project,
+      env: { ...env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+      timeoutMs: 120_000,
+    });
     expect(init.code, init.stderr).toBe(0);
     expect((yaml.load(readFileSync(stackFile, "utf8")) as { encryptionsalt: string }).encryptionsalt).toBe(saltBefore);
   });
@@ -75,7 +86,10 @@ describe.each([
     expect(shown.code, shown.stderr).toBe(0);
     const config = JSON.parse(shown.stdout) as Record<string, { objectValue?: unknown; secret: boolean }>;
     expect(config["bcos:importedKeys"].secret).toBe(true);
-    const keys = config["bcos:importedKeys"].objectValue as { nodes: Record<string, Record<string, string>>; agencies?: Record<string, { std?: string; gm?: string }> };
+    const keys = config["bcos:importedKeys"].objectValue as {
+      nodes: Record<string, Record<string, string>>;
+      agencies?: Record<string, { std?: string; gm?: string }>;
+    };
     const record = config["bcos:imported"].objectValue as ImportRecord;
     let count = 0;
     for (const [name, node] of Object.entries(record.nodes)) {
@@ -102,7 +116,11 @@ describe.each([
     const fromPulumi = config["bcos:topology"].objectValue as { hosts: object; agencies: Record<string, { nodes: object }> };
     const fromFile = loadTopologyFile(stackFile);
     expect(Object.keys(fromPulumi.hosts).sort()).toEqual(fromFile.hosts.map((h) => h.name).sort());
-    expect(Object.values(fromPulumi.agencies).flatMap((a) => Object.keys(a.nodes)).sort()).toEqual(fromFile.nodes.map((n) => n.name).sort());
+    expect(
+      Object.values(fromPulumi.agencies)
+        .flatMap((a) => Object.keys(a.nodes))
+        .sort(),
+    ).toEqual(fromFile.nodes.map((n) => n.name).sort());
   });
 
   it("refuses another passphrase", async () => {

@@ -209,7 +209,13 @@ describe.each(CASES)("import: $name", (c) => {
       expect(derived.observers).toEqual(group.observers.map(nameOf));
       expect(derived.free).toEqual([]);
       expect(derived.timestamp).toBe(group.timestamp);
-      expect(derived.genesis).toMatchObject({ consensus: group.consensus, maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, enableFreeStorage: false });
+      expect(derived.genesis).toMatchObject({
+        consensus: group.consensus,
+        maxTransNum: 1000,
+        gasLimit: 300000000,
+        consensusTimeout: 3,
+        enableFreeStorage: false,
+      });
       if (group.consensus === "rpbft") expect(derived.genesis).toMatchObject({ epochSealerNum: group.sealers.length, epochBlockNum: 1000 });
     }
   });
@@ -250,9 +256,7 @@ describe.each(CASES)("import: $name", (c) => {
     for (const [name, label] of Object.entries(c.expected.labels)) {
       const roles = Object.keys(keys.nodes[name]);
       expect(roles).toEqual(record.nodes[name].keys);
-      expect(roles.sort()).toEqual(
-        (c.spec.gm ? ["gmnode", "gmennode", "origin"] : ["node"]).concat(c.spec.layout === "build_chain" ? ["channel"] : []).sort(),
-      );
+      expect(roles.sort()).toEqual((c.spec.gm ? ["gmnode", "gmennode", "origin"] : ["node"]).concat(c.spec.layout === "build_chain" ? ["channel"] : []).sort());
       for (const role of roles) {
         expect(keys.nodes[name][role as keyof (typeof keys.nodes)[string]]).toBe(readFileSync(path.join(built.dir, label, KEY_FILES[role]), "utf8"));
       }

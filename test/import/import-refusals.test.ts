@@ -95,7 +95,9 @@ describe("import refusals", () => {
     }
     const message = refused(copy.dir);
     const line = lineFor(message, "127.0.0.1/node1/conf/gmnode.crt");
-    expect(line).toMatch(/chains to another root \(\/CN=gmchain\/O=fisco-bcos\/OU=chain, SHA-256 [0-9a-f]{16}…, from 127\.0\.0\.1\/node1\/conf\/gmnode\.crt\), not to the chain CA gmcert\/gmca\.crt/);
+    expect(line).toMatch(
+      /chains to another root \(\/CN=gmchain\/O=fisco-bcos\/OU=chain, SHA-256 [0-9a-f]{16}…, from 127\.0\.0\.1\/node1\/conf\/gmnode\.crt\), not to the chain CA gmcert\/gmca\.crt/,
+    );
     expect(line).toContain("pass --cert-dir with the CA and agency certificates");
   });
 
@@ -105,9 +107,54 @@ describe("import refusals", () => {
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: conf, stdio: "pipe" });
     // A look-alike agency CA with build_chain's subject for the agency, and the node's own key re-certified by it.
     openssl("ecparam", "-name", "secp256k1", "-genkey", "-noout", "-out", "fake.key");
-    openssl("req", "-new", "-x509", "-days", "36500", "-subj", "/CN=agency/O=fisco-bcos/OU=agency", "-key", "fake.key", "-out", "fake.crt", "-config", path.join(copy.dir, "cert.cnf"));
-    openssl("req", "-new", "-sha256", "-subj", "/CN=node2/O=fisco-bcos/OU=node", "-key", "node.key", "-out", "node.csr", "-config", path.join(copy.dir, "cert.cnf"));
-    openssl("x509", "-req", "-days", "36500", "-sha256", "-CA", "fake.crt", "-CAkey", "fake.key", "-CAcreateserial", "-in", "node.csr", "-out", "leaf.crt", "-extensions", "v3_req", "-extfile", path.join(copy.dir, "cert.cnf"));
+    openssl(
+      "req",
+      "-new",
+      "-x509",
+      "-days",
+      "36500",
+      "-subj",
+      "/CN=agency/O=fisco-bcos/OU=agency",
+      "-key",
+      "fake.key",
+      "-out",
+      "fake.crt",
+      "-config",
+      path.join(copy.dir, "cert.cnf"),
+    );
+    openssl(
+      "req",
+      "-new",
+      "-sha256",
+      "-subj",
+      "/CN=node2/O=fisco-bcos/OU=node",
+      "-key",
+      "node.key",
+      "-out",
+      "node.csr",
+      "-config",
+      path.join(copy.dir, "cert.cnf"),
+    );
+    openssl(
+      "x509",
+      "-req",
+      "-days",
+      "36500",
+      "-sha256",
+      "-CA",
+      "fake.crt",
+      "-CAkey",
+      "fake.key",
+      "-CAcreateserial",
+      "-in",
+      "node.csr",
+      "-out",
+      "leaf.crt",
+      "-extensions",
+      "v3_req",
+      "-extfile",
+      path.join(copy.dir, "cert.cnf"),
+    );
     const chain = readFileSync(path.join(conf, "node.crt"), "utf8");
     const tail = chain.slice(chain.indexOf("-----END CERTIFICATE-----") + "-----END CERTIFICATE-----\n".length);
     writeFileSync(path.join(conf, "node.crt"), readFileSync(path.join(conf, "leaf.crt"), "utf8") + tail);
@@ -187,7 +234,9 @@ describe("import refusals", () => {
     importChain(options(generator.dir, project));
     expect(() => importChain(options(generator.dir, project))).toThrow(/stacks\/Pulumi\.adopted\.yaml: already exists\. Fix: choose another --stack/);
 
-    expect(lineFor(refused(generator.dir, { hostNames: new Map([["10.1.1.1", "hostA"]]) }), "--host 10.1.1.1=hostA")).toContain("no imported node is at 10.1.1.1");
+    expect(lineFor(refused(generator.dir, { hostNames: new Map([["10.1.1.1", "hostA"]]) }), "--host 10.1.1.1=hostA")).toContain(
+      "no imported node is at 10.1.1.1",
+    );
     expect(lineFor(refused(path.join(generator.dir, "meta")), path.join(generator.dir, "meta"))).toContain("holds no node folders");
   });
 });

@@ -16,7 +16,7 @@ describe("toStackYaml", () => {
         chain: { version: "2.11.1", id: 0 },
       },
       "bcos:importedKeys": { nodes: { node0: { gmnode: { secure: "v1:AAAA+/==:BBBB" } } } },
-      odd: "line\nbreak \"quoted\" # not a comment: really",
+      odd: 'line\nbreak "quoted" # not a comment: really',
     },
   };
   const text = toStackYaml(document);

@@ -122,7 +122,8 @@ export class FakeChain {
       const g = node().groups.get(group);
       if (!g?.running) throw new RpcError(method, endpoint, -40001, "GroupID does not exist");
       const lists = chain.listsAt(group, g.height);
-      if (![...lists.sealers, ...lists.observers].includes(name)) throw new RpcError(method, endpoint, -40009, "Don't send request to this node who doesn't belong to the group");
+      if (![...lists.sealers, ...lists.observers].includes(name))
+        throw new RpcError(method, endpoint, -40009, "Don't send request to this node who doesn't belong to the group");
       return { g, lists };
     };
     const ids = (names: string[]) => names.map(idOf);

@@ -35,7 +35,9 @@ describe("joinGroupOnHosts", () => {
   });
 
   it("fails, naming the files, when the install did not ship the group", async () => {
-    await expect(joinGroupOnHosts(endpoints(), {})("node5", 3)).rejects.toThrow(/node5: preparing group 3 on 127\.0\.0\.1 failed \(exit 3\): .*no conf\/group\.3\.genesis/);
+    await expect(joinGroupOnHosts(endpoints(), {})("node5", 3)).rejects.toThrow(
+      /node5: preparing group 3 on 127\.0\.0\.1 failed \(exit 3\): .*no conf\/group\.3\.genesis/,
+    );
     expect(existsSync(path.join(nodeDir(), "data/group3"))).toBe(false);
   });
 
@@ -50,7 +52,13 @@ describe("Membership check", () => {
     const inputs: MembershipInputs = {
       groupId: 1,
       roles: { node0: "sealer" },
-      genesis: { consensus: "pbft", maxTransNum: 1000, consensusTimeout: 3, gasLimit: 300000000, enableFreeStorage: false } as unknown as MembershipInputs["genesis"],
+      genesis: {
+        consensus: "pbft",
+        maxTransNum: 1000,
+        consensusTimeout: 3,
+        gasLimit: 300000000,
+        enableFreeStorage: false,
+      } as unknown as MembershipInputs["genesis"],
       nodeIds: { node0: "ab".repeat(64) },
       endpoints: { node0: { address: "10.0.0.9", rpcPort: 8545, connection: { kind: "ssh", port: 22, user: "fisco", hostKey: "" } } },
       sshPrivateKeys: { "10.0.0.9": "key" },

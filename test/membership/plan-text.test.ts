@@ -16,7 +16,12 @@ const TIMESTAMP = 1700000000000;
 function planned(chain: Record<number, ChainGroupState>, declared: Record<string, GroupSpec>, tweak: Record<string, Partial<NodeFacts>> = {}): MembershipPlan {
   const agencies: Record<string, { nodes: Record<string, object> }> = {};
   NODES.forEach((name, i) => {
-    (agencies[["agencyA", "agencyA", "agencyA", "agencyB", "agencyC", "agencyD"][i]] ??= { nodes: {} }).nodes[name] = { host: "local", p2pPort: 30300 + i, channelPort: 20200 + i, rpcPort: 8545 + i };
+    (agencies[["agencyA", "agencyA", "agencyA", "agencyB", "agencyC", "agencyD"][i]] ??= { nodes: {} }).nodes[name] = {
+      host: "local",
+      p2pPort: 30300 + i,
+      channelPort: 20200 + i,
+      rpcPort: 8545 + i,
+    };
   });
   const hosts = { local: { address: "127.0.0.1", connection: "local", deployDir: "/tmp/plan" } };
   const groups = validateTopology({ chain: { smCrypto: true, install: false }, hosts, agencies, groups: declared }, "test").groups;
@@ -35,7 +40,11 @@ const GROUP2: ChainGroupState = { sealers: ["node3", "node4"], observers: [], he
 describe("the membership plan as preview lines", () => {
   it("node5 joins group 2 as a sealer: observer first, wait until synced, then addSealer with the quorum after each step", () => {
     // node5 was installed with group 2's files: it runs the group, but is no member yet.
-    const plan = planned({ 2: GROUP2 }, { 2: { consensus: "pbft", sealers: ["node3", "node4", "node5"], timestamp: TIMESTAMP } }, { node5: { groups: { 2: null } } });
+    const plan = planned(
+      { 2: GROUP2 },
+      { 2: { consensus: "pbft", sealers: ["node3", "node4", "node5"], timestamp: TIMESTAMP } },
+      { node5: { groups: { 2: null } } },
+    );
     const view = { group: 2, consensus: "pbft" as const, start: GROUP2, source: "chain" as const, plan };
     expect(groupPlanText(view)).toEqual([
       "group 2 (pbft): sealers node3, node4; observers none, as the chain reports now",
@@ -88,7 +97,13 @@ describe("the membership plan as preview lines", () => {
   });
 
   it("a new group: generateGroup on every member, then startGroup", () => {
-    const plan = planned({ 1: GROUP1 }, { 1: { consensus: "pbft", sealers: [...GROUP1.sealers], timestamp: TIMESTAMP }, 3: { consensus: "pbft", sealers: ["node3", "node5"], timestamp: TIMESTAMP } });
+    const plan = planned(
+      { 1: GROUP1 },
+      {
+        1: { consensus: "pbft", sealers: [...GROUP1.sealers], timestamp: TIMESTAMP },
+        3: { consensus: "pbft", sealers: ["node3", "node5"], timestamp: TIMESTAMP },
+      },
+    );
     expect(groupPlanText({ group: 3, consensus: "pbft", source: "chain", plan })).toEqual([
       "group 3 (pbft): not on the chain yet",
       "group 3 step 1: generateGroup on node3: the same genesis on every member, sealers node3, node5",

@@ -14,7 +14,13 @@ import { generateEcKeyPair } from "../../infra/crypto/keys";
 import { ChainAccess } from "../../infra/membership/chain-access";
 import { describeStep, executePlan, MembershipStepError, type ExecuteOptions } from "../../infra/membership/execute";
 import { observeChain } from "../../infra/membership/observe";
-import { createMembershipProvider, roleChanges, type DeclaredRole, type MembershipInputs, type MembershipOutputs } from "../../infra/providers/membership-provider";
+import {
+  createMembershipProvider,
+  roleChanges,
+  type DeclaredRole,
+  type MembershipInputs,
+  type MembershipOutputs,
+} from "../../infra/providers/membership-provider";
 import { RpcClient, RpcError } from "../../infra/rpc/client";
 import { addObserver } from "../../infra/rpc/consensus";
 import { planMembership, type MembershipStep } from "../../infra/topology/membership-plan";
@@ -132,7 +138,9 @@ describe("the seed's membership change on stand-ins", () => {
     }
     for (const name of ["node3", "node5"]) expect((await client(name).queryGroupStatus(3)).status).toBe("RUNNING");
     // node2 is free in group 1: it keeps running it without a role, and keeps running.
-    const guard = await client("node2").getSealerList(1).catch((e: unknown) => e);
+    const guard = await client("node2")
+      .getSealerList(1)
+      .catch((e: unknown) => e);
     expect(guard).toBeInstanceOf(RpcError);
     expect(guard).toMatchObject({ code: -40009 });
     expect((await client("node2").queryGroupStatus(1)).status).toBe("RUNNING");
@@ -208,7 +216,10 @@ describe("the seed's membership change on stand-ins", () => {
 
       const noSealer = { ...inputs(), roles: { node0: "observer", node1: "observer", node3: "observer" } as Record<string, DeclaredRole> };
       const refused = await provider.check!(outs, noSealer);
-      expect(refused.failures?.[0]).toEqual({ property: "roles", reason: "group 1 (pbft): the declaration leaves the group with no sealer; a group needs at least one" });
+      expect(refused.failures?.[0]).toEqual({
+        property: "roles",
+        reason: "group 1 (pbft): the declaration leaves the group with no sealer; a group needs at least one",
+      });
       const unknownNode = { ...inputs(), roles: { ...declared, node9: "sealer" } as Record<string, DeclaredRole> };
       expect((await provider.check!(outs, unknownNode)).failures).toEqual([
         { property: "nodeIds", reason: "node9 has a role in group 1 but no node ID" },

@@ -30,7 +30,6 @@ const P2P_BASE = 32500;
 const CHANNEL_BASE = 22500;
 const RPC_BASE = 10700;
 
-
 let rig: SshRig | undefined;
 let stack: EngineStack | undefined;
 let topology: Record<string, any>;
@@ -64,8 +63,8 @@ afterAll(async () => {
   }
 }, 300_000);
 
-
-const nodeIdOf = async (node: string): Promise<string> => (await rpcResult<{ nodeId?: string; NodeID?: string }>(port(RPC_BASE, node), "getNodeInfo", [])).NodeID ?? "";
+const nodeIdOf = async (node: string): Promise<string> =>
+  (await rpcResult<{ nodeId?: string; NodeID?: string }>(port(RPC_BASE, node), "getNodeInfo", [])).NodeID ?? "";
 const sorted = (xs: string[]) => [...xs].sort();
 async function namesOf(ids: string[]): Promise<string[]> {
   const byId = new Map<string, string>();
@@ -75,7 +74,9 @@ async function namesOf(ids: string[]): Promise<string[]> {
 
 /** The seed's changes as one edit of the topology. */
 function applySeedChange(): void {
-  topology.agencies.agencyD = { nodes: { node5: { host: "host1", p2pPort: port(P2P_BASE, "node5"), channelPort: port(CHANNEL_BASE, "node5"), rpcPort: port(RPC_BASE, "node5") } } };
+  topology.agencies.agencyD = {
+    nodes: { node5: { host: "host1", p2pPort: port(P2P_BASE, "node5"), channelPort: port(CHANNEL_BASE, "node5"), rpcPort: port(RPC_BASE, "node5") } },
+  };
   const ts = topology.groups["1"].timestamp as number;
   topology.groups["1"] = { ...topology.groups["1"], sealers: ["node0", "node3"], observers: ["node1"], free: ["node2"] };
   topology.groups["2"] = { ...topology.groups["2"], sealers: ["node3", "node4", "node5"] };
@@ -165,10 +166,16 @@ describe("the seed's membership change under the real engine (stand-in nodes, ss
     expect(key).toMatch(/BEGIN PRIVATE KEY/);
     // node4 runs no group 1 and so was no member: make it an observer by hand, as a console would.
     const node4 = await nodeIdOf("node4");
-    await changeConsensus(new RpcClient({ host: "127.0.0.1", port: port(RPC_BASE, "node0") }), key, "addObserver", { group: 1, nodeId: node4, nodeName: "node4" });
+    await changeConsensus(new RpcClient({ host: "127.0.0.1", port: port(RPC_BASE, "node0") }), key, "addObserver", {
+      group: 1,
+      nodeId: node4,
+      nodeName: "node4",
+    });
     const r = await pulumiOk(["refresh", "--yes"]);
     expect(r.stdout).toMatch(/group-1-membership/);
-    const after = JSON.parse((await pulumiOk(["stack", "export"])).stdout) as { deployment: { resources: { urn: string; outputs?: { roles?: Record<string, string> } }[] } };
+    const after = JSON.parse((await pulumiOk(["stack", "export"])).stdout) as {
+      deployment: { resources: { urn: string; outputs?: { roles?: Record<string, string> } }[] };
+    };
     const membership = after.deployment.resources.find((r) => r.urn.endsWith("::group-1-membership"))!;
     expect(membership.outputs!.roles).toMatchObject({ node0: "sealer", node3: "sealer", node1: "observer", node4: "observer" });
     const preview = await pulumi(["preview", "--expect-no-changes"]);

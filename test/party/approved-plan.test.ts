@@ -48,7 +48,11 @@ describe("planDifferences", () => {
 
   it("lets an agency differ in what only concerns its machines", () => {
     const copy = model((s) => {
-      s.hosts.server = { address: "127.0.0.2", connection: { ssh: { user: "agencyd", port: 2222, privateKeyConfig: "sshKeyD", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE" } }, deployDir: "/home/agencyd/fisco" };
+      s.hosts.server = {
+        address: "127.0.0.2",
+        connection: { ssh: { user: "agencyd", port: 2222, privateKeyConfig: "sshKeyD", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE" } },
+        deployDir: "/home/agencyd/fisco",
+      };
       s.agencies.agencyD.nodes!.node5 = { host: "server", p2pPort: 30305, channelPort: 21205, rpcPort: 9550 };
       s.chain = { ...s.chain, install: false, deleteDataOnRemove: true };
     });
@@ -65,7 +69,11 @@ describe("planDifferences", () => {
   });
 
   const table: [string, (s: TopologySpec) => void, string[]][] = [
-    ["its node joins a group the plan does not put it in", (s) => s.groups![2].sealers.push("node5"), ["node5 in group 2 is not in the committee's approved plan (its copy lists it as a sealer)"]],
+    [
+      "its node joins a group the plan does not put it in",
+      (s) => s.groups![2].sealers.push("node5"),
+      ["node5 in group 2 is not in the committee's approved plan (its copy lists it as a sealer)"],
+    ],
     [
       "another agency's node changes role",
       (s) => {
@@ -79,7 +87,11 @@ describe("planDifferences", () => {
       (s) => (s.groups![2].sealers = ["node3"]),
       ["node4 (of agencyC) is a sealer in group 2 in the committee's approved plan but not in its copy"],
     ],
-    ["it adds a node of its own", (s) => (s.agencies.agencyD.nodes!.node6 = { host: "server", p2pPort: 30306, channelPort: 20206, rpcPort: 8551 }), ["node6 is not in the committee's approved plan"]],
+    [
+      "it adds a node of its own",
+      (s) => (s.agencies.agencyD.nodes!.node6 = { host: "server", p2pPort: 30306, channelPort: 20206, rpcPort: 8551 }),
+      ["node6 is not in the committee's approved plan"],
+    ],
     ["it drops a node of its own", (s) => (s.agencies.agencyD = {}), ["node5 is in the committee's approved plan but not in its copy"]],
     [
       "it claims another agency's node",
@@ -90,16 +102,30 @@ describe("planDifferences", () => {
       ["node4 belongs to agencyD in its copy, the committee's approved plan says agencyC"],
     ],
     ["it adds an agency", (s) => (s.agencies.agencyE = {}), ["agency agencyE is not in the committee's approved plan"]],
-    ["it moves a p2p port", (s) => (s.agencies.agencyD.nodes!.node5.p2pPort = 30399), ["node5's p2p endpoint is 127.0.0.2:30399 in its copy, the committee's approved plan says 127.0.0.2:30305"]],
+    [
+      "it moves a p2p port",
+      (s) => (s.agencies.agencyD.nodes!.node5.p2pPort = 30399),
+      ["node5's p2p endpoint is 127.0.0.2:30399 in its copy, the committee's approved plan says 127.0.0.2:30305"],
+    ],
     [
       "it moves a host's address",
       (s) => (s.hosts.server.address = "127.0.0.3"),
-      ["node0", "node1", "node2", "node3", "node4", "node5"].map((n, i) => `${n}'s p2p endpoint is 127.0.0.3:3030${i} in its copy, the committee's approved plan says 127.0.0.2:3030${i}`),
+      ["node0", "node1", "node2", "node3", "node4", "node5"].map(
+        (n, i) => `${n}'s p2p endpoint is 127.0.0.3:3030${i} in its copy, the committee's approved plan says 127.0.0.2:3030${i}`,
+      ),
     ],
     ["it adds a group", (s) => (s.groups![3] = { consensus: "pbft", sealers: ["node3", "node5"] }), ["group 3 is not in the committee's approved plan"]],
     ["it drops a group", (s) => delete s.groups![2], ["group 2 is in the committee's approved plan but not in its copy"]],
-    ["it changes a frozen genesis parameter", (s) => (s.groups![2].consensus = "pbft"), [`group 2's consensus is "pbft" in its copy, the committee's approved plan says "raft"`]],
-    ["it pins another genesis timestamp", (s) => (s.groups![2].timestamp = 1700000000001), ["group 2's timestamp is 1700000000001 in its copy, the committee's approved plan says (not set)"]],
+    [
+      "it changes a frozen genesis parameter",
+      (s) => (s.groups![2].consensus = "pbft"),
+      [`group 2's consensus is "pbft" in its copy, the committee's approved plan says "raft"`],
+    ],
+    [
+      "it pins another genesis timestamp",
+      (s) => (s.groups![2].timestamp = 1700000000001),
+      ["group 2's timestamp is 1700000000001 in its copy, the committee's approved plan says (not set)"],
+    ],
     ["it changes the chain id", (s) => (s.chain!.id = 2), ["chain.id is 2 in its copy, the committee's approved plan says 1"]],
   ];
   for (const [name, edit, expected] of table) {
@@ -166,27 +192,39 @@ describe("planDifferences properties", () => {
     const roles = ["sealers", "observers", "free", "none"] as const;
     fc.assert(
       // Every group of the seed keeps a sealer whichever one node is edited, so each case is valid.
-      fc.property(fc.constantFrom(1, 2), fc.constantFrom(...nodes), fc.constantFrom(...roles), fc.constantFrom("agencyA", "agencyD"), (group, node, role, party) => {
-        const copy = model((s) => {
-          const g = s.groups![group];
-          g.sealers = g.sealers.filter((n) => n !== node);
-          g.observers = (g.observers ?? []).filter((n) => n !== node);
-          g.free = (g.free ?? []).filter((n) => n !== node);
-          if (role !== "none") g[role]!.push(node);
-        });
-        const planned = APPROVED.groups.find((g) => g.id === group)!;
-        const before = planned.sealers.includes(node) ? "sealers" : planned.observers.includes(node) ? "observers" : planned.free.includes(node) ? "free" : "none";
-        const found = planDifferences(APPROVED, copy, party);
-        if (role === before) {
-          expect(found).toEqual([]);
-        } else {
-          expect(found).toHaveLength(1);
-          const named = agencyOf[node] === party ? node : `${node} (of ${agencyOf[node]})`;
-          expect(found[0].message).toContain(`${named} `);
-          expect(found[0].message).toContain(`group ${group}`);
-          expect(found[0].path).toBe(`groups.${group}`);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(1, 2),
+        fc.constantFrom(...nodes),
+        fc.constantFrom(...roles),
+        fc.constantFrom("agencyA", "agencyD"),
+        (group, node, role, party) => {
+          const copy = model((s) => {
+            const g = s.groups![group];
+            g.sealers = g.sealers.filter((n) => n !== node);
+            g.observers = (g.observers ?? []).filter((n) => n !== node);
+            g.free = (g.free ?? []).filter((n) => n !== node);
+            if (role !== "none") g[role]!.push(node);
+          });
+          const planned = APPROVED.groups.find((g) => g.id === group)!;
+          const before = planned.sealers.includes(node)
+            ? "sealers"
+            : planned.observers.includes(node)
+              ? "observers"
+              : planned.free.includes(node)
+                ? "free"
+                : "none";
+          const found = planDifferences(APPROVED, copy, party);
+          if (role === before) {
+            expect(found).toEqual([]);
+          } else {
+            expect(found).toHaveLength(1);
+            const named = agencyOf[node] === party ? node : `${node} (of ${agencyOf[node]})`;
+            expect(found[0].message).toContain(`${named} `);
+            expect(found[0].message).toContain(`group ${group}`);
+            expect(found[0].path).toBe(`groups.${group}`);
+          }
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });

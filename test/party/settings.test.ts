@@ -39,18 +39,38 @@ describe("bcos:party and bcos:exchange", () => {
   });
 
   const refusals: [string, unknown, unknown, string][] = [
-    ["an unknown party, with the closest name", "agencyd", { dir: "/x" }, 'bcos:party: is neither committee nor an agency of the topology (got "agencyd"). Fix: did you mean "agencyD"? (committee or an agency of bcos:topology (agencyA, agencyD))'],
+    [
+      "an unknown party, with the closest name",
+      "agencyd",
+      { dir: "/x" },
+      'bcos:party: is neither committee nor an agency of the topology (got "agencyd"). Fix: did you mean "agencyD"? (committee or an agency of bcos:topology (agencyA, agencyD))',
+    ],
     ["a party that is not text", 3, { dir: "/x" }, "bcos:party: must be a string, not a number (got 3)"],
-    ["a party without an exchange", "committee", undefined, "bcos:exchange: is required when bcos:party is set (the parties must see each other's public material) (got nothing). Fix: pulumi config set --path bcos:exchange.dir"],
+    [
+      "a party without an exchange",
+      "committee",
+      undefined,
+      "bcos:exchange: is required when bcos:party is set (the parties must see each other's public material) (got nothing). Fix: pulumi config set --path bcos:exchange.dir",
+    ],
     ["an exchange without a party", undefined, { dir: "/x" }, "bcos:exchange: is set but bcos:party is not"],
-    ["an exchange that is no map", "committee", "/mnt/usb", 'bcos:exchange: must be a map, not a string (got "/mnt/usb"). Fix: write a map such as { dir: /mnt/consortium/bundles } or { stacks: "acme/bcos/{party}" }'],
+    [
+      "an exchange that is no map",
+      "committee",
+      "/mnt/usb",
+      'bcos:exchange: must be a map, not a string (got "/mnt/usb"). Fix: write a map such as { dir: /mnt/consortium/bundles } or { stacks: "acme/bcos/{party}" }',
+    ],
     ["both exchanges", "committee", { dir: "/x", stacks: "a/b/{party}" }, "bcos:exchange: names both a folder and stacks"],
     ["no exchange named", "committee", {}, "bcos:exchange: names no exchange"],
     ["a misspelt exchange key", "committee", { dirs: "/x" }, 'bcos:exchange.dirs: unknown key "dirs" (got "/x"). Fix: did you mean "dir"?'],
     ["an empty folder", "committee", { dir: "" }, 'bcos:exchange.dir: must not be empty (got "")'],
-    ["stacks without {party}", "committee", { stacks: "acme/bcos/committee" }, 'bcos:exchange.stacks: has no {party}, so every party would read the same stack (got "acme/bcos/committee"). Fix: write <organization>/<project>/<stack>'],
-    ["stacks not fully qualified", "committee", { stacks: "bcos-{party}" }, 'bcos:exchange.stacks: is not a fully qualified stack name'],
-    ["stacks with a space", "committee", { stacks: "acme corp/bcos/{party}" }, 'bcos:exchange.stacks: is not a fully qualified stack name'],
+    [
+      "stacks without {party}",
+      "committee",
+      { stacks: "acme/bcos/committee" },
+      'bcos:exchange.stacks: has no {party}, so every party would read the same stack (got "acme/bcos/committee"). Fix: write <organization>/<project>/<stack>',
+    ],
+    ["stacks not fully qualified", "committee", { stacks: "bcos-{party}" }, "bcos:exchange.stacks: is not a fully qualified stack name"],
+    ["stacks with a space", "committee", { stacks: "acme corp/bcos/{party}" }, "bcos:exchange.stacks: is not a fully qualified stack name"],
   ];
   for (const [name, party, exchange, expected] of refusals) {
     it(`refuses ${name}, naming key, value and fix`, () => {

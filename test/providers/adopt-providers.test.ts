@@ -38,7 +38,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const adoptKey = async (algorithm: string, adoptPrivateKeyPem: string) => (await keyPairProvider.create({ algorithm, adoptPrivateKeyPem })).outs as KeyPairOutputs;
+const adoptKey = async (algorithm: string, adoptPrivateKeyPem: string) =>
+  (await keyPairProvider.create({ algorithm, adoptPrivateKeyPem })).outs as KeyPairOutputs;
 
 describe("keyPairProvider adopts a key", () => {
   it("keeps the file text and yields the node ID build_chain computes", async () => {
@@ -53,7 +54,9 @@ describe("keyPairProvider adopts a key", () => {
   });
 
   it("passes the adopted key through check, and an adopted key never diffs", async () => {
-    expect(await keyPairProvider.check!({}, { algorithm: "secp256k1", adoptPrivateKeyPem: nodeKeyText })).toEqual({ inputs: { algorithm: "secp256k1", adoptPrivateKeyPem: nodeKeyText } });
+    expect(await keyPairProvider.check!({}, { algorithm: "secp256k1", adoptPrivateKeyPem: nodeKeyText })).toEqual({
+      inputs: { algorithm: "secp256k1", adoptPrivateKeyPem: nodeKeyText },
+    });
     const outs = await adoptKey("secp256k1", nodeKeyText);
     expect(await keyPairProvider.diff!("k", outs, { algorithm: "secp256k1", adoptPrivateKeyPem: nodeKeyText })).toEqual({ changes: false });
   });

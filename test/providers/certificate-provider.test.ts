@@ -24,7 +24,15 @@ let agency: { id: string; outs: CertificateOutputs };
 
 beforeAll(async () => {
   caKey = await newKey("secp256k1");
-  ca = (await issue({ profile: "chainCa", subjectPublicKeyPem: caKey.publicKeyPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 3650, renewBeforeDays: 30 })).outs;
+  ca = (
+    await issue({
+      profile: "chainCa",
+      subjectPublicKeyPem: caKey.publicKeyPem,
+      issuerPrivateKeyPem: caKey.privateKeyPem,
+      validityDays: 3650,
+      renewBeforeDays: 30,
+    })
+  ).outs;
   agencyKey = await newKey("secp256k1");
   agencyInputs = {
     profile: "agencyCa",
@@ -71,7 +79,20 @@ describe("certificateProvider.diff", () => {
   });
 
   it.each([
-    ["issuerCertPem", async () => ({ issuerCertPem: (await issue({ profile: "chainCa", subjectPublicKeyPem: caKey.publicKeyPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 3650, renewBeforeDays: 30 })).outs.certPem })],
+    [
+      "issuerCertPem",
+      async () => ({
+        issuerCertPem: (
+          await issue({
+            profile: "chainCa",
+            subjectPublicKeyPem: caKey.publicKeyPem,
+            issuerPrivateKeyPem: caKey.privateKeyPem,
+            validityDays: 3650,
+            renewBeforeDays: 30,
+          })
+        ).outs.certPem,
+      }),
+    ],
     ["subjectPublicKeyPem", async () => ({ subjectPublicKeyPem: (await newKey("secp256k1")).publicKeyPem })],
     ["validityDays", async () => ({ validityDays: 365 })],
     ["profile", async () => ({ profile: "node" as const })],

@@ -122,13 +122,37 @@ describe("a v1 root (ca.crt) in its renewal window", () => {
   it("is re-issued in place on its key with its serial, so certificates issued under the old one verify under the new one (OpenSSL)", async () => {
     const provider = createCertificateProvider({ warn: () => undefined, now: () => new Date(Date.now() - 360 * DAY_MS) });
     const caKey = await newKey("secp256k1");
-    const caInputs: CertificateInputs = { profile: "chainCa", subjectPublicKeyPem: caKey.publicKeyPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 };
+    const caInputs: CertificateInputs = {
+      profile: "chainCa",
+      subjectPublicKeyPem: caKey.publicKeyPem,
+      issuerPrivateKeyPem: caKey.privateKeyPem,
+      validityDays: 365,
+      renewBeforeDays: 30,
+    };
     const old = (await provider.create(caInputs)).outs as CertificateOutputs;
     const agencyKey = await newKey("secp256k1");
-    const agencyInputs: CertificateInputs = { profile: "agencyCa", subjectName: "agencyA", subjectPublicKeyPem: agencyKey.publicKeyPem, issuerCertPem: old.certPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 };
+    const agencyInputs: CertificateInputs = {
+      profile: "agencyCa",
+      subjectName: "agencyA",
+      subjectPublicKeyPem: agencyKey.publicKeyPem,
+      issuerCertPem: old.certPem,
+      issuerPrivateKeyPem: caKey.privateKeyPem,
+      validityDays: 365,
+      renewBeforeDays: 30,
+    };
     const agency = (await provider.create(agencyInputs)).outs as CertificateOutputs;
     const nodeKey = await newKey("secp256k1");
-    const node = (await provider.create({ profile: "node", subjectName: "node0", subjectPublicKeyPem: nodeKey.publicKeyPem, issuerCertPem: agency.certPem, issuerPrivateKeyPem: agencyKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 })).outs as CertificateOutputs;
+    const node = (
+      await provider.create({
+        profile: "node",
+        subjectName: "node0",
+        subjectPublicKeyPem: nodeKey.publicKeyPem,
+        issuerCertPem: agency.certPem,
+        issuerPrivateKeyPem: agencyKey.privateKeyPem,
+        validityDays: 365,
+        renewBeforeDays: 30,
+      })
+    ).outs as CertificateOutputs;
 
     const today = createCertificateProvider({ warn: () => undefined });
     expect(await today.diff!("id", old, caInputs)).toEqual({ changes: true });
@@ -142,7 +166,9 @@ describe("a v1 root (ca.crt) in its renewal window", () => {
       writeFileSync(join(dir, "ca.crt"), renewed.certPem);
       writeFileSync(join(dir, "agency.crt"), agency.certPem);
       writeFileSync(join(dir, "node.crt"), node.certPem);
-      const out = execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), "-untrusted", join(dir, "agency.crt"), join(dir, "node.crt")], { encoding: "utf8" });
+      const out = execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), "-untrusted", join(dir, "agency.crt"), join(dir, "node.crt")], {
+        encoding: "utf8",
+      });
       expect(out).toContain("node.crt: OK");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -152,7 +178,14 @@ describe("a v1 root (ca.crt) in its renewal window", () => {
   it("outside the window, update keeps it as it is", async () => {
     const provider = createCertificateProvider({ warn: () => undefined });
     const caKey = await newKey("rsa2048");
-    const inputs: CertificateInputs = { profile: "channelCa", subjectName: "agencyA", subjectPublicKeyPem: caKey.publicKeyPem, issuerPrivateKeyPem: caKey.privateKeyPem, validityDays: 365, renewBeforeDays: 30 };
+    const inputs: CertificateInputs = {
+      profile: "channelCa",
+      subjectName: "agencyA",
+      subjectPublicKeyPem: caKey.publicKeyPem,
+      issuerPrivateKeyPem: caKey.privateKeyPem,
+      validityDays: 365,
+      renewBeforeDays: 30,
+    };
     const outs = (await provider.create(inputs)).outs as CertificateOutputs;
     expect(await provider.diff!("id", outs, { ...inputs, renewBeforeDays: 60 })).toEqual({ changes: true });
     expect((await provider.update!("id", outs, { ...inputs, renewBeforeDays: 60 })).outs).toEqual({ ...outs, renewBeforeDays: 60 });

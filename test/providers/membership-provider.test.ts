@@ -62,11 +62,12 @@ const provider = createMembershipProvider({ joinGroup: () => Promise.reject(new 
 
 describe("membership provider", () => {
   it("words role changes per node as before → after, with none for no role", () => {
-    expect(roleChanges({ node0: "sealer", node1: "sealer", node2: "sealer", node3: "sealer" }, { node0: "sealer", node1: "observer", node2: "free", node3: "sealer", node5: "sealer" })).toEqual([
-      "node1: sealer → observer",
-      "node2: sealer → free",
-      "node5: none → sealer",
-    ]);
+    expect(
+      roleChanges(
+        { node0: "sealer", node1: "sealer", node2: "sealer", node3: "sealer" },
+        { node0: "sealer", node1: "observer", node2: "free", node3: "sealer", node5: "sealer" },
+      ),
+    ).toEqual(["node1: sealer → observer", "node2: sealer → free", "node5: none → sealer"]);
     expect(roleChanges({ node4: "observer" }, {})).toEqual(["node4: observer → none"]);
   });
 
@@ -129,7 +130,9 @@ describe("membership provider", () => {
       nodes.forEach((n, i) => (news.endpoints[`node${i}`] = { ...news.endpoints[`node${i}`], rpcPort: n.port }));
       const refused = (await provider.check!({}, { ...news, genesisSealerIds: [id(1), id(0)] })) as { failures: { property: string; reason: string }[] };
       expect(refused.failures).toHaveLength(1);
-      expect(refused.failures[0].reason).toMatch(/^group 1 \(pbft\): is new, but an earlier run froze its genesis with sealers node0, node1 and the declaration now has node0;/);
+      expect(refused.failures[0].reason).toMatch(
+        /^group 1 \(pbft\): is new, but an earlier run froze its genesis with sealers node0, node1 and the declaration now has node0;/,
+      );
       const { inputs: accepted } = (await provider.check!({}, { ...news, genesisSealerIds: [id(0)] })) as { inputs: MembershipInputs };
       expect(accepted).toMatchObject({ ...news, genesisSealerIds: [id(0)] });
       // The install starts it from the frozen genesis, so the preview plans from there.

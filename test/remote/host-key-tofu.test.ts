@@ -38,7 +38,6 @@ new command.remote.Command("probe", {
 export const hostKey = trusted.hostKey;
 `;
 
-
 let rig: SshRig | undefined;
 let stack: EngineStack | undefined;
 let work = "";
@@ -100,7 +99,12 @@ beforeAll(async () => {
   stack = await startEngineStack(repoRoot, "bcos-host-key-tofu-", STACK, { program: PROGRAM });
   work = stack.work;
   const h = rig.hosts[0];
-  for (const [key, value] of [["tofu:address", h.address], ["tofu:port", String(h.port)], ["tofu:user", rig.user], ["tofu:round", "1"]]) {
+  for (const [key, value] of [
+    ["tofu:address", h.address],
+    ["tofu:port", String(h.port)],
+    ["tofu:user", rig.user],
+    ["tofu:round", "1"],
+  ]) {
     await pulumiOk(["config", "set", key, "--", value]);
   }
   await pulumiOk(["config", "set", "--secret", "tofu:key", "--", rig.privateKeyPem]);
@@ -120,7 +124,9 @@ describe("host keys trusted on first use under the real engine (sshd rig)", () =
   it("the first run records the host's key in state, in plain text, and connects with it", async () => {
     await pulumiOk(["up", "--yes", "--skip-preview"]);
     expect((await pulumiOk(["stack", "output", "hostKey"])).stdout.trim()).toBe(rig!.hosts[0].hostKey);
-    const state = JSON.parse((await pulumiOk(["stack", "export"])).stdout) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+    const state = JSON.parse((await pulumiOk(["stack", "export"])).stdout) as {
+      deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] };
+    };
     const recorded = state.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/bcos:HostKey");
     expect(recorded?.outputs?.hostKey).toBe(rig!.hosts[0].hostKey); // a plain string, not a secret envelope
     await pulumiOk(["preview", "--expect-no-changes"]);

@@ -6,7 +6,19 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,13 +93,27 @@ async function packageOf(name: string, m: Model = model): Promise<string> {
 
 function installNode(name: string, pkg: string, env: NodeJS.ProcessEnv = {}, overrides: Partial<NodeInstall> = {}): Run {
   const node = model.nodes.find((n) => n.name === name)!;
-  const command = nodeInstallCommand({ deployDir, node: name, rpcPort: node.rpcPort, healthTimeoutSeconds: HEALTH_TIMEOUT, binaryRevision: "r1", owner: OWNER, ...overrides });
+  const command = nodeInstallCommand({
+    deployDir,
+    node: name,
+    rpcPort: node.rpcPort,
+    healthTimeoutSeconds: HEALTH_TIMEOUT,
+    binaryRevision: "r1",
+    owner: OWNER,
+    ...overrides,
+  });
   return sh(command, { stdin: nodeInstallStdin(pkg), env });
 }
 
 const nodeIdOf = (name: string) => pki.nodes.find((n) => n.name === name)!.nodeId;
 function removeNode(name: string, options: { deleteData?: boolean; dir?: string; owner?: string; nodeId?: string } = {}): Run {
-  const removal = { deployDir: options.dir ?? deployDir, node: name, nodeId: options.nodeId ?? nodeIdOf(name), owner: options.owner ?? OWNER, deleteData: options.deleteData ?? false };
+  const removal = {
+    deployDir: options.dir ?? deployDir,
+    node: name,
+    nodeId: options.nodeId ?? nodeIdOf(name),
+    owner: options.owner ?? OWNER,
+    deleteData: options.deleteData ?? false,
+  };
   return sh(bashCommand(nodeRemovalScript(removal)));
 }
 
@@ -176,7 +202,9 @@ describe("node install script (stand-in node)", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/node0: wrote .*config\.ini/);
     expect(r.stdout).not.toContain("restarting");
-    expect(r.stdout).toMatch(new RegExp(`node0: healthy \\(pid \\d+, JSON-RPC on 127\\.0\\.0\\.1:9900, node ID ${nodeIdOf("node0").slice(0, 16)}…, 0 peers\\)`));
+    expect(r.stdout).toMatch(
+      new RegExp(`node0: healthy \\(pid \\d+, JSON-RPC on 127\\.0\\.0\\.1:9900, node ID ${nodeIdOf("node0").slice(0, 16)}…, 0 peers\\)`),
+    );
     firstPid = pidOf(r);
     expect(alive(firstPid)).toBe(true);
     const marker = readFileSync(path.join(nodeDir(), ".bcos-pulumi-owner"), "utf8");
@@ -282,7 +310,11 @@ describe("node install script (stand-in node)", () => {
     // A binary that says it runs but opens no port: start.sh is satisfied, the health check is not.
     const silentDir = path.join(root, "silent deploy");
     mkdirSync(silentDir);
-    writeFileSync(path.join(silentDir, "fisco-bcos"), "#!/usr/bin/env node\nconsole.log('The FISCO-BCOS is running...');\nsetTimeout(() => undefined, 120000);\n", { mode: 0o755 });
+    writeFileSync(
+      path.join(silentDir, "fisco-bcos"),
+      "#!/usr/bin/env node\nconsole.log('The FISCO-BCOS is running...');\nsetTimeout(() => undefined, 120000);\n",
+      { mode: 0o755 },
+    );
     const r = installNodeIn(silentDir, "node2", await packageOf("node2"), { healthTimeoutSeconds: 2 });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("health check failed: JSON-RPC on 127.0.0.1:9902 gave no answer within 2s of start");
@@ -373,7 +405,8 @@ process.on("SIGTERM", () => process.exit(0));
 `;
   let fakeDir: string;
   const folder = () => path.join(fakeDir, "node2");
-  const scenario = (s: { from: number; perSecond: number; peers: number; nodeId?: string }) => writeFileSync(path.join(fakeDir, "scenario.json"), JSON.stringify(s));
+  const scenario = (s: { from: number; perSecond: number; peers: number; nodeId?: string }) =>
+    writeFileSync(path.join(fakeDir, "scenario.json"), JSON.stringify(s));
   const newBuild = () => appendFileSync(path.join(fakeDir, "fisco-bcos"), "// another build\n");
   const install = async (healthTimeoutSeconds = HEALTH_TIMEOUT) => installNodeIn(fakeDir, "node2", await packageOf("node2"), { healthTimeoutSeconds });
 
@@ -400,7 +433,10 @@ process.on("SIGTERM", () => process.exit(0));
     expect(r.stdout).toContain("node2: restarting (binary changed)");
     expect(r.stdout).toContain("node2: healthy");
     const answered = readFileSync(path.join(folder(), "answered"), "utf8").trim().split("\n").map(Number);
-    expect(answered.some((h) => h < 490), "asked while it was behind").toBe(true);
+    expect(
+      answered.some((h) => h < 490),
+      "asked while it was behind",
+    ).toBe(true);
     expect(answered.at(-1)).toBeGreaterThanOrEqual(490);
   });
 
@@ -418,7 +454,9 @@ process.on("SIGTERM", () => process.exit(0));
     newBuild();
     const r = await install(3);
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`health check failed: JSON-RPC on 127.0.0.1:9902 answers with node ID abababababababab…, not this node's ${nodeIdOf("node2").slice(0, 16)}…`);
+    expect(r.stderr).toContain(
+      `health check failed: JSON-RPC on 127.0.0.1:9902 answers with node ID abababababababab…, not this node's ${nodeIdOf("node2").slice(0, 16)}…`,
+    );
   });
 });
 
@@ -429,7 +467,9 @@ describe("removal script (stand-in node)", () => {
     rmSync(path.join(dir, ".started-binary.sha256"));
     const r = removeNode("node3");
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`node3: ${dir} has no .bcos-pulumi-owner, so bcos-pulumi did not make it for this node; it is left as it is (not stopped, not moved)`);
+    expect(r.stderr).toContain(
+      `node3: ${dir} has no .bcos-pulumi-owner, so bcos-pulumi did not make it for this node; it is left as it is (not stopped, not moved)`,
+    );
     expect(existsSync(path.join(dir, "config.ini"))).toBe(true);
     expect(alive(node3Pid), "node3 still runs").toBe(true);
   });
@@ -484,7 +524,15 @@ describe("removal script (stand-in node)", () => {
 /** Installs `name` into another deployDir (its own binary there). */
 function installNodeIn(dir: string, name: string, pkg: string, overrides: Partial<NodeInstall> = {}): Run {
   const node = model.nodes.find((n) => n.name === name)!;
-  const command = nodeInstallCommand({ deployDir: dir, node: name, rpcPort: node.rpcPort, healthTimeoutSeconds: HEALTH_TIMEOUT, binaryRevision: "r1", owner: OWNER, ...overrides });
+  const command = nodeInstallCommand({
+    deployDir: dir,
+    node: name,
+    rpcPort: node.rpcPort,
+    healthTimeoutSeconds: HEALTH_TIMEOUT,
+    binaryRevision: "r1",
+    owner: OWNER,
+    ...overrides,
+  });
   return sh(command, { stdin: nodeInstallStdin(pkg) });
 }
 

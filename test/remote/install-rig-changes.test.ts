@@ -27,7 +27,6 @@ const P2P_BASE = 32300;
 const CHANNEL_BASE = 22300;
 const RPC_BASE = 10500;
 
-
 let rig: SshRig | undefined;
 let stack: EngineStack | undefined;
 let work = "";
@@ -142,5 +141,4 @@ describe("faults and node removal under the real engine (sshd rig)", () => {
     await pulumiOk(["up", "--yes", "--skip-preview"]);
     await pulumiOk(["preview", "--expect-no-changes"]);
   }, 600_000);
-
 });

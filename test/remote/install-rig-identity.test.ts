@@ -91,7 +91,13 @@ async function expectPeers(): Promise<void> {
 /** Commits one transaction to group 1 (removing a node ID that is no member: a no-op in a block); returns its block. */
 async function commitOne(): Promise<number> {
   const nobody = "ab".repeat(64);
-  const result = await changeConsensus(new RpcClient({ host: "127.0.0.1", port: port(RPC_BASE, "node0") }), senderKeyPem, "removeNode", { group: 1, nodeId: nobody }, { timeoutMs: 60_000 });
+  const result = await changeConsensus(
+    new RpcClient({ host: "127.0.0.1", port: port(RPC_BASE, "node0") }),
+    senderKeyPem,
+    "removeNode",
+    { group: 1, nodeId: nobody },
+    { timeoutMs: 60_000 },
+  );
   return result.blockNumber;
 }
 
@@ -169,7 +175,11 @@ describe("a running chain keeps its ledgers through host renames and chain.insta
 
   it("and pulumi up restarts no node and moves no folder; the group keeps committing", async () => {
     await pulumiOk(["up", "--yes", "--skip-preview"]);
-    for (const node of NODES) expect(stops(node).filter((t) => t >= since), `${node} stopped`).toEqual([]);
+    for (const node of NODES)
+      expect(
+        stops(node).filter((t) => t >= since),
+        `${node} stopped`,
+      ).toEqual([]);
     expectFoldersInPlace();
     const next = await commitOne();
     expect(next).toBeGreaterThan(height);
@@ -185,7 +195,9 @@ describe("a running chain keeps its ledgers through host renames and chain.insta
       const r = await pulumi(["preview"]);
       expect(r.code).not.toBe(0);
       const out = r.stdout + r.stderr;
-      expect(out).toContain(`node3 would move from ${rig!.hosts[1].address}:${rig!.hosts[1].port}, folder ${before} to ${rig!.hosts[1].address}:${rig!.hosts[1].port}, folder ${join(work, "elsewhere")}`);
+      expect(out).toContain(
+        `node3 would move from ${rig!.hosts[1].address}:${rig!.hosts[1].port}, folder ${before} to ${rig!.hosts[1].address}:${rig!.hosts[1].port}, folder ${join(work, "elsewhere")}`,
+      );
       expect(out).toContain("pulumi config set --path 'bcos:movedNodes[0]' node3");
       expect(existsSync(join(work, "elsewhere"))).toBe(false);
     } finally {
@@ -208,7 +220,11 @@ describe("a running chain keeps its ledgers through host renames and chain.insta
 
   it("and pulumi up stops no node and moves no folder; the group keeps committing", async () => {
     await pulumiOk(["up", "--yes", "--skip-preview"]);
-    for (const node of NODES) expect(stops(node).filter((t) => t >= since), `${node} stopped`).toEqual([]);
+    for (const node of NODES)
+      expect(
+        stops(node).filter((t) => t >= since),
+        `${node} stopped`,
+      ).toEqual([]);
     expectFoldersInPlace();
     await expectPeers();
     const next = await commitOne();
@@ -221,7 +237,11 @@ describe("a running chain keeps its ledgers through host renames and chain.insta
     topology.chain.install = true;
     writeStackConfig();
     await pulumiOk(["up", "--yes", "--skip-preview"]);
-    for (const node of NODES) expect(stops(node).filter((t) => t >= since), `${node} stopped`).toEqual([]);
+    for (const node of NODES)
+      expect(
+        stops(node).filter((t) => t >= since),
+        `${node} stopped`,
+      ).toEqual([]);
     expectFoldersInPlace();
     expect(await commitOne()).toBeGreaterThan(height);
     await pulumiOk(["preview", "--expect-no-changes"]);

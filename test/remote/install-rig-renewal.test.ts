@@ -48,11 +48,19 @@ const nodeDir = (node: string) => join(deployDir(PLACEMENT[node]), node);
 const conf = (node: string, file: string) => readFileSync(join(nodeDir(node), "conf", file), "utf8");
 
 function fourSealers(): Record<string, any> {
-  const placed = (node: string) => ({ host: `host${PLACEMENT[node]}`, p2pPort: port(P2P_BASE, node), channelPort: port(CHANNEL_BASE, node), rpcPort: port(RPC_BASE, node) });
+  const placed = (node: string) => ({
+    host: `host${PLACEMENT[node]}`,
+    p2pPort: port(P2P_BASE, node),
+    channelPort: port(CHANNEL_BASE, node),
+    rpcPort: port(RPC_BASE, node),
+  });
   return {
     chain: { id: 1, smCrypto: true, version: "2.11.1", install: true, binary: { path: stack!.binary }, certValidityDays: VALIDITY_DAYS },
     hosts: Object.fromEntries(
-      rig!.hosts.map((h, i) => [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig!.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }]),
+      rig!.hosts.map((h, i) => [
+        `host${i}`,
+        { address: h.address, connection: { ssh: { port: h.port, user: rig!.user, hostKey: h.hostKey } }, deployDir: deployDir(i) },
+      ]),
     ),
     agencies: {
       agencyA: { nodes: { node0: placed("node0"), node1: placed("node1") } },
@@ -161,10 +169,23 @@ describe("certificates about to expire are renewed without downtime (real engine
     const parsed = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[]; diagnostics?: { message: string; severity: string }[] };
     // The provider host logs to its stderr, which the engine passes on as diagnostics (the severity it chooses).
     const warnings = (parsed.diagnostics ?? []).map((d) => d.message).join("\n");
-    const names = ["chain-ca-cert", "chain-gmca-cert", "agencyA-gmagency-cert", "agencyB-channel-ca-cert", ...NODES.flatMap((n) => [`${n}-gmnode-cert`, `${n}-gmennode-cert`, `${n}-node-cert`, `${n}-channel-cert`])];
-    for (const name of names) expect(warnings, name).toMatch(new RegExp(`${name}: expires \\S+ \\([45] days left; renewal window bcos:renewBeforeDays = 30\\): pulumi up re-issues it on the same key`));
+    const names = [
+      "chain-ca-cert",
+      "chain-gmca-cert",
+      "agencyA-gmagency-cert",
+      "agencyB-channel-ca-cert",
+      ...NODES.flatMap((n) => [`${n}-gmnode-cert`, `${n}-gmennode-cert`, `${n}-node-cert`, `${n}-channel-cert`]),
+    ];
+    for (const name of names)
+      expect(warnings, name).toMatch(
+        new RegExp(`${name}: expires \\S+ \\([45] days left; renewal window bcos:renewBeforeDays = 30\\): pulumi up re-issues it on the same key`),
+      );
     const replaced = (parsed.steps ?? []).filter((s) => s.op.includes("replace")).map((s) => s.urn);
-    for (const node of NODES) expect(replaced.some((u) => u.endsWith(`::${node}-gmnode-cert`)), node).toBe(true);
+    for (const node of NODES)
+      expect(
+        replaced.some((u) => u.endsWith(`::${node}-gmnode-cert`)),
+        node,
+      ).toBe(true);
     expect(replaced.filter((u) => /-key$/.test(u))).toEqual([]);
   }, 300_000);
 
@@ -191,8 +212,14 @@ describe("certificates about to expire are renewed without downtime (real engine
       expect(restarts[i].stop, `${restarts[i].node} stops after ${restarts[i - 1].node} is back`).toBeGreaterThan(restarts[i - 1].running);
     }
     // The group committed throughout: before the first restart, after the last, and never long without.
-    expect(committed.some((t) => t < restarts[0].stop), "a commit before the first restart").toBe(true);
-    expect(committed.some((t) => t > restarts[restarts.length - 1].running), "a commit after the last restart").toBe(true);
+    expect(
+      committed.some((t) => t < restarts[0].stop),
+      "a commit before the first restart",
+    ).toBe(true);
+    expect(
+      committed.some((t) => t > restarts[restarts.length - 1].running),
+      "a commit after the last restart",
+    ).toBe(true);
     const times = [since, ...committed];
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(Math.max(...gaps), "longest time without a commit (ms)").toBeLessThan(40_000);
@@ -202,7 +229,9 @@ describe("certificates about to expire are renewed without downtime (real engine
       expect(conf(node, "gmnode.key"), `${node} keeps its key`).toBe(before[node].key);
       expect(conf(node, "gmnode.crt"), `${node} has a new certificate`).not.toBe(before[node].cert);
       const leaf = new X509Certificate(conf(node, "gmnode.crt"));
-      expect(leaf.publicKey.export({ type: "spki", format: "pem" })).toBe(new X509Certificate(before[node].cert).publicKey.export({ type: "spki", format: "pem" }));
+      expect(leaf.publicKey.export({ type: "spki", format: "pem" })).toBe(
+        new X509Certificate(before[node].cert).publicKey.export({ type: "spki", format: "pem" }),
+      );
       expect(Math.round((Date.parse(leaf.validTo) - Date.now()) / DAY_MS), node).toBe(VALIDITY_DAYS);
       // ca.crt (a v1 root) renewed in place: same serial, so what the old one signed still verifies.
       const [oldCa, newCa] = [before[node].ca, conf(node, "origin_cert/ca.crt")].map((pem) => new X509Certificate(pem));

@@ -28,7 +28,6 @@ const port = (base: number, node: string) => base + Number(node.slice(4));
 const RPC_BASE = 10300;
 const GROUP1_SEALERS = ["node0", "node1", "node2", "node3"];
 
-
 let rig: SshRig | undefined;
 let stack: EngineStack | undefined;
 let work = "";

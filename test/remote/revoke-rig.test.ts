@@ -47,7 +47,8 @@ const pulumi = (args: string[]) => stack!.pulumi(args);
 const pulumiOk = (args: string[]) => stack!.pulumiOk(args);
 const up = () => pulumiOk(["up", "--yes", "--skip-preview"]);
 const blacklistOn = (node: string) => parseConfigIni(readFileSync(join(nodeDir(node), "config.ini"), "utf8")).blacklist;
-const peerIds = async (node: string) => ((await rpcResult<{ NodeID: string }[]>(port(RPC_BASE, node), "getPeers", [1])) ?? []).map((p) => p.NodeID.toLowerCase());
+const peerIds = async (node: string) =>
+  ((await rpcResult<{ NodeID: string }[]>(port(RPC_BASE, node), "getPeers", [1])) ?? []).map((p) => p.NodeID.toLowerCase());
 const height = async (node: string) => Number(await rpcResult<string>(port(RPC_BASE, node), "getBlockNumber", [1]));
 
 /** The node's pid, as start.sh reports it for a running node (it then starts nothing). */
@@ -59,7 +60,11 @@ async function pidOf(node: string): Promise<string> {
 
 async function expectPeers(nodes: string[]): Promise<void> {
   for (const node of nodes) {
-    await waitFor(`${node} to see ${nodes.length - 1} peers`, async () => ((await peerIds(node).catch(() => [])).length === nodes.length - 1 ? true : undefined), 60_000);
+    await waitFor(
+      `${node} to see ${nodes.length - 1} peers`,
+      async () => ((await peerIds(node).catch(() => [])).length === nodes.length - 1 ? true : undefined),
+      60_000,
+    );
   }
 }
 
@@ -93,7 +98,9 @@ describe("a node taken out of the topology is locked out (real engine, sshd rig,
     await up();
     await expectPeers(Object.keys(PLACEMENT));
     for (const node of Object.keys(PLACEMENT)) expect(blacklistOn(node), node).toEqual([]);
-    node2Id = readFileSync(join(nodeDir("node2"), "conf", "gmnode.nodeid"), "utf8").trim().toLowerCase();
+    node2Id = readFileSync(join(nodeDir("node2"), "conf", "gmnode.nodeid"), "utf8")
+      .trim()
+      .toLowerCase();
     expect(node2Id).toMatch(/^[0-9a-f]{128}$/);
   }, 600_000);
 
@@ -119,7 +126,11 @@ describe("a node taken out of the topology is locked out (real engine, sshd rig,
     copyFileSync(stack!.binary, join(movedNode2, "..", "fisco-bcos"));
     const started = await run("bash", ["start.sh"], { cwd: movedNode2, env: process.env, timeoutMs: 30_000 });
     expect(started.code, started.stderr).toBe(0);
-    await waitFor("node2 answering JSON-RPC", async () => ((await rpcResult<string>(port(RPC_BASE, "node2"), "getClientVersion", []).catch(() => undefined)) ? true : undefined), 30_000);
+    await waitFor(
+      "node2 answering JSON-RPC",
+      async () => ((await rpcResult<string>(port(RPC_BASE, "node2"), "getClientVersion", []).catch(() => undefined)) ? true : undefined),
+      30_000,
+    );
     // Several redial rounds (1 s each): node2 stays alone.
     await sleep(4000);
     expect(await peerIds("node2")).toEqual([]);
@@ -141,9 +152,14 @@ describe("a node taken out of the topology is locked out (real engine, sshd rig,
     };
     const { raw } = signTransaction(fields, { smCrypto: true, privateKeyHex: key });
     const hash = await rpcResult<string>(port(RPC_BASE, "node0"), "sendRawTransaction", [1, toHex(raw)]);
-    const receipt = await waitFor("the transaction's receipt", async () => (await rpcResult<{ status: string } | null>(port(RPC_BASE, "node3"), "getTransactionReceipt", [1, hash])) ?? undefined, 60_000);
+    const receipt = await waitFor(
+      "the transaction's receipt",
+      async () => (await rpcResult<{ status: string } | null>(port(RPC_BASE, "node3"), "getTransactionReceipt", [1, hash])) ?? undefined,
+      60_000,
+    );
     expect(receipt.status).toBe("0x0");
-    for (const node of ["node0", "node1", "node3"]) await waitFor(`${node} past block ${start}`, async () => ((await height(node)) > start ? true : undefined), 60_000);
+    for (const node of ["node0", "node1", "node3"])
+      await waitFor(`${node} past block ${start}`, async () => ((await height(node)) > start ? true : undefined), 60_000);
 
     const stopped = await run("bash", ["stop.sh"], { cwd: movedNode2, env: process.env, timeoutMs: 30_000 });
     expect(stopped.code, stopped.stderr).toBe(0);

@@ -85,7 +85,8 @@ describe("rollingPredecessors", () => {
         const members = new Set([...g.sealers, ...g.observers, ...g.free, ...Object.keys(seen).filter((n) => seen[n].includes(g.id))]);
         const list = [...members];
         for (let i = 0; i < list.length; i++) {
-          for (let j = i + 1; j < list.length; j++) expect(waitsFor(list[i], list[j]) || waitsFor(list[j], list[i]), `${list[i]} and ${list[j]} in group ${g.id}`).toBe(true);
+          for (let j = i + 1; j < list.length; j++)
+            expect(waitsFor(list[i], list[j]) || waitsFor(list[j], list[i]), `${list[i]} and ${list[j]} in group ${g.id}`).toBe(true);
         }
       }
     }

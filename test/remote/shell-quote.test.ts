@@ -13,7 +13,7 @@ const HOSTILE = [
   "$(touch /tmp/pwned-by-shellquote)",
   "`id`",
   "${HOME}",
-  "x\"y\\z",
+  'x"y\\z',
   "line1\nline2",
   "tab\there",
   "; rm -rf / #",

@@ -71,7 +71,9 @@ describe("SSH tunnel to a node's RPC port", () => {
     expect((error as Error).message).toBe(
       `ssh ${rig.user}@${rig.hosts[0].address}:${rig.hosts[0].port}: the host presented a key other than the pinned one (${rig.hosts[1].hostKey.slice(0, 40)}…); refusing to connect`,
     );
-    await expect(SshTunnel.connect(access(0, "not a key"))).rejects.toThrow('the pinned host key is not an OpenSSH public key ("ssh-ed25519 AAAA…"): not a key');
+    await expect(SshTunnel.connect(access(0, "not a key"))).rejects.toThrow(
+      'the pinned host key is not an OpenSSH public key ("ssh-ed25519 AAAA…"): not a key',
+    );
   });
 
   it("stand-in: close() stops the local ports and ends the SSH connection", async () => {
@@ -102,11 +104,19 @@ describe("SSH tunnel to a node's RPC port", () => {
   it("stand-in: a host whose sshd forbids TCP forwarding is named as the reason", async () => {
     const strict = await startSshRig({ hosts: 1 });
     try {
-      const tunnel = await SshTunnel.connect({ address: strict.hosts[0].address, port: strict.hosts[0].port, user: strict.user, privateKey: strict.privateKeyPem, hostKey: strict.hosts[0].hostKey });
+      const tunnel = await SshTunnel.connect({
+        address: strict.hosts[0].address,
+        port: strict.hosts[0].port,
+        user: strict.user,
+        privateKey: strict.privateKeyPem,
+        hostKey: strict.hosts[0].hostKey,
+      });
       const endpoint = await tunnel.forward(cluster.port("node0"));
       const error = await new RpcClient(endpoint).getBlockNumber(1).catch((e: unknown) => e);
       await tunnel.close();
-      expect((error as Error).message).toMatch(/HTTP 502: ssh .*: channel to 127\.0\.0\.1:\d+ refused: administratively prohibited; the host's sshd does not allow TCP forwarding \(AllowTcpForwarding\)$/);
+      expect((error as Error).message).toMatch(
+        /HTTP 502: ssh .*: channel to 127\.0\.0\.1:\d+ refused: administratively prohibited; the host's sshd does not allow TCP forwarding \(AllowTcpForwarding\)$/,
+      );
     } finally {
       await strict.stop();
     }
@@ -140,7 +150,9 @@ describe("SSH tunnel to a node's RPC port", () => {
       roles: {},
       genesis: cluster.chain.model.groups[0].genesis,
       nodeIds: cluster.chain.ids,
-      endpoints: Object.fromEntries(names.map((n) => [n, { address, rpcPort: cluster.port(n), connection: { kind: "ssh" as const, port, user: rig.user, hostKey } }])),
+      endpoints: Object.fromEntries(
+        names.map((n) => [n, { address, rpcPort: cluster.port(n), connection: { kind: "ssh" as const, port, user: rig.user, hostKey } }]),
+      ),
       sshPrivateKeys: { [address]: rig.privateKeyPem },
       governanceKeyPem: "",
     };

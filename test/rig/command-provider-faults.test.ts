@@ -16,7 +16,16 @@ const secret = (value: Json): Json => ({ [SIG_KEY]: SECRET_SIG, value });
 function connection(overrides: Record<string, Json> = {}): Json {
   if (!rig) throw new Error("no rig");
   const h = rig.hosts[0];
-  return secret({ host: h.address, port: h.port, user: rig.user, privateKey: rig.privateKeyPem, hostKey: h.hostKey, dialErrorLimit: 1, perDialTimeout: 5, ...overrides });
+  return secret({
+    host: h.address,
+    port: h.port,
+    user: rig.user,
+    privateKey: rig.privateKeyPem,
+    hostKey: h.hostKey,
+    dialErrorLimit: 1,
+    perDialTimeout: 5,
+    ...overrides,
+  });
 }
 const create = (type: string, inputs: Props) => {
   if (!provider.create) throw new Error("no create");
@@ -52,7 +61,9 @@ describe("stand-in Command provider (in-process)", () => {
   });
 
   it("refuses a host whose key differs from the pinned hostKey", async () => {
-    await expect(create(REMOTE_COMMAND, { connection: connection({ hostKey: rig?.hosts[1].hostKey ?? "" }), create: "true" })).rejects.toThrow(/host key mismatch/);
+    await expect(create(REMOTE_COMMAND, { connection: connection({ hostKey: rig?.hosts[1].hostKey ?? "" }), create: "true" })).rejects.toThrow(
+      /host key mismatch/,
+    );
   });
 
   it("fails with a wrong private key", async () => {
@@ -91,9 +102,18 @@ describe("stand-in Command provider (in-process)", () => {
   it("diff: triggers replace, other inputs update in place, stdout is not an input", async () => {
     if (!provider.diff) throw new Error("no diff");
     const olds = { connection: connection(), create: "a", triggers: ["1"], stdout: "x", stderr: "" };
-    expect(await provider.diff("id", urn(REMOTE_COMMAND, "t"), olds, { connection: connection(), create: "a", triggers: ["1"] })).toMatchObject({ changes: false, replaces: [] });
-    expect(await provider.diff("id", urn(REMOTE_COMMAND, "t"), olds, { connection: connection(), create: "b", triggers: ["1"] })).toMatchObject({ changes: true, replaces: [] });
-    expect(await provider.diff("id", urn(REMOTE_COMMAND, "t"), olds, { connection: connection(), create: "a", triggers: ["2"] })).toMatchObject({ changes: true, replaces: ["triggers"] });
+    expect(await provider.diff("id", urn(REMOTE_COMMAND, "t"), olds, { connection: connection(), create: "a", triggers: ["1"] })).toMatchObject({
+      changes: false,
+      replaces: [],
+    });
+    expect(await provider.diff("id", urn(REMOTE_COMMAND, "t"), olds, { connection: connection(), create: "b", triggers: ["1"] })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    expect(await provider.diff("id", urn(REMOTE_COMMAND, "t"), olds, { connection: connection(), create: "a", triggers: ["2"] })).toMatchObject({
+      changes: true,
+      replaces: ["triggers"],
+    });
     const asset = (text: string): Json => ({ [SIG_KEY]: "c44067f5952c0a294b673a41bacd8c17", text });
     const copyOld = { connection: connection(), remotePath: "/x", source: asset("a") };
     expect(await provider.diff("id", urn(COPY_TO_REMOTE, "t"), copyOld, { ...copyOld })).toMatchObject({ changes: false });

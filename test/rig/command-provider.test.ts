@@ -94,7 +94,12 @@ beforeAll(async () => {
   mkdirSync(project, { recursive: true });
   writeFileSync(join(project, "Pulumi.yaml"), "name: rig-smoke\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "rig-smoke", private: true, main: "index.ts" }));
-  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2020", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true } }));
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, target: "ES2020", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true },
+    }),
+  );
   writeFileSync(join(project, "index.ts"), PROGRAM);
   symlinkSync(join(repoRoot, "node_modules"), join(project, "node_modules"), "dir");
 

@@ -87,7 +87,8 @@ export function pulumiOnStack(binDir: string, project: string, env: NodeJS.Proce
   const pulumiOk = async (args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Run> => {
     const r = await pulumi(args, extraEnv);
     const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
-    if (r.code !== 0) throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+    if (r.code !== 0)
+      throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
     return r;
   };
   return { pulumi, pulumiOk };
@@ -173,13 +174,22 @@ export interface RigPlacement {
  * The dev stack's topology (stacks/Pulumi.dev.yaml), installed with `binary` on the rig's hosts
  * (host<i>, deployDir `deployDir(i)`, host keys pinned): each node placed as `placement` says.
  */
-export function rigTopology(repoRoot: string, rig: SshRig, binary: string, deployDir: (host: number) => string, placement: (node: string) => RigPlacement): Record<string, any> {
+export function rigTopology(
+  repoRoot: string,
+  rig: SshRig,
+  binary: string,
+  deployDir: (host: number) => string,
+  placement: (node: string) => RigPlacement,
+): Record<string, any> {
   const doc = yaml.load(readFileSync(join(repoRoot, "stacks", "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
   const t = structuredClone(doc.config["bcos:topology"]);
   t.chain.install = true;
   t.chain.binary = { path: binary };
   t.hosts = Object.fromEntries(
-    rig.hosts.map((h, i) => [`host${i}`, { address: h.address, connection: { ssh: { port: h.port, user: rig.user, hostKey: h.hostKey } }, deployDir: deployDir(i) }]),
+    rig.hosts.map((h, i) => [
+      `host${i}`,
+      { address: h.address, connection: { ssh: { port: h.port, user: rig.user, hostKey: h.hostKey } }, deployDir: deployDir(i) },
+    ]),
   );
   for (const agency of Object.values(t.agencies) as { nodes?: Record<string, Record<string, unknown>> }[]) {
     for (const [name, node] of Object.entries(agency.nodes ?? {})) {

@@ -30,16 +30,26 @@ const theRig = (): SshRig => {
 /** ssh with nothing from ~/.ssh: only the given key and known_hosts file, strict host key checking. */
 function ssh(host: { address: string; port: number }, key: string, knownHosts: string, command: string): Promise<Result> {
   return run("ssh", [
-    "-F", "/dev/null",
-    "-o", "BatchMode=yes",
-    "-o", "IdentitiesOnly=yes",
-    "-o", "IdentityAgent=none",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", `UserKnownHostsFile=${knownHosts}`,
-    "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", "ConnectTimeout=10",
-    "-i", key,
-    "-p", String(host.port),
+    "-F",
+    "/dev/null",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "IdentityAgent=none",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${knownHosts}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "ConnectTimeout=10",
+    "-i",
+    key,
+    "-p",
+    String(host.port),
     `${theRig().user}@${host.address}`,
     command,
   ]);
@@ -82,10 +92,25 @@ describe("sshd rig", () => {
     const batch = join(r.dir, "sftp-batch");
     writeFileSync(batch, "pwd\n");
     const res = await run("sftp", [
-      "-F", "/dev/null", "-b", batch,
-      "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=yes",
-      "-o", `UserKnownHostsFile=${r.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null",
-      "-i", r.privateKeyFile, "-P", String(h.port), `${r.user}@${h.address}`,
+      "-F",
+      "/dev/null",
+      "-b",
+      batch,
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "IdentityAgent=none",
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `UserKnownHostsFile=${r.knownHostsFile}`,
+      "-o",
+      "GlobalKnownHostsFile=/dev/null",
+      "-i",
+      r.privateKeyFile,
+      "-P",
+      String(h.port),
+      `${r.user}@${h.address}`,
     ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/Remote working directory: \//);
@@ -117,10 +142,25 @@ describe("sshd rig", () => {
     const r = theRig();
     const h = r.hosts[0];
     const res = await run("ssh", [
-      "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
-      "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${r.knownHostsFile}`,
-      "-o", "SetEnv=LC_RIG=yes FOO_RIG=no",
-      "-i", r.privateKeyFile, "-p", String(h.port), `${r.user}@${h.address}`,
+      "-F",
+      "/dev/null",
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "IdentityAgent=none",
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `UserKnownHostsFile=${r.knownHostsFile}`,
+      "-o",
+      "SetEnv=LC_RIG=yes FOO_RIG=no",
+      "-i",
+      r.privateKeyFile,
+      "-p",
+      String(h.port),
+      `${r.user}@${h.address}`,
       'echo "LC_RIG=${LC_RIG-unset} FOO_RIG=${FOO_RIG-unset}"',
     ]);
     expect(res.code, res.stderr).toBe(0);
@@ -134,8 +174,20 @@ describe("sshd rig", () => {
     await extra.stop();
     expect(existsSync(extra.dir)).toBe(false);
     const after = await run("ssh", [
-      "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=3", "-o", "StrictHostKeyChecking=no",
-      "-o", "UserKnownHostsFile=/dev/null", "-p", String(h.port), `${extra.user}@${h.address}`, "true",
+      "-F",
+      "/dev/null",
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "ConnectTimeout=3",
+      "-o",
+      "StrictHostKeyChecking=no",
+      "-o",
+      "UserKnownHostsFile=/dev/null",
+      "-p",
+      String(h.port),
+      `${extra.user}@${h.address}`,
+      "true",
     ]);
     expect(after.code).toBe(255);
     expect(after.stderr).toMatch(/Connection refused/);

@@ -6,7 +6,10 @@ const NODE_ID: string = VECTORS.calldata.node_id_used;
 
 describe("ABI", () => {
   it("computes the published consensus selectors in both modes", () => {
-    for (const [mode, smCrypto] of [["gm_sm3", true], ["normal_keccak256", false]] as const) {
+    for (const [mode, smCrypto] of [
+      ["gm_sm3", true],
+      ["normal_keccak256", false],
+    ] as const) {
       for (const [signature, selector] of Object.entries(VECTORS.selectors[mode] as Record<string, string>)) {
         expect("0x" + functionSelector(signature, smCrypto).toString("hex")).toBe(selector);
       }
@@ -14,7 +17,10 @@ describe("ABI", () => {
   });
 
   it("encodes the published addSealer/addObserver/remove call data", () => {
-    for (const [mode, smCrypto] of [["gm", true], ["normal", false]] as const) {
+    for (const [mode, smCrypto] of [
+      ["gm", true],
+      ["normal", false],
+    ] as const) {
       for (const name of ["addSealer", "addObserver", "remove"]) {
         const data = encodeFunctionCall(name, ["string"], [NODE_ID], smCrypto);
         expect("0x" + data.toString("hex")).toBe(VECTORS.calldata[mode][name]);

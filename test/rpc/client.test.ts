@@ -76,7 +76,9 @@ describe("RPC client on stand-ins", () => {
 
   it("stand-in: JSON-RPC errors carry the method, the endpoint, the code and the node's message", async () => {
     const port = cluster.port("node0");
-    const unknownGroup = await client("node0").getBlockNumber(3).catch((e: unknown) => e);
+    const unknownGroup = await client("node0")
+      .getBlockNumber(3)
+      .catch((e: unknown) => e);
     expect(unknownGroup).toBeInstanceOf(RpcError);
     expect(unknownGroup).toMatchObject({ method: "getBlockNumber", code: -40001, detail: "GroupID does not exist" });
     expect((unknownGroup as Error).message).toBe(`getBlockNumber on 127.0.0.1:${port}: JSON-RPC error -40001: GroupID does not exist`);
@@ -123,7 +125,13 @@ describe("RPC client on stand-ins", () => {
 
     expect((await removeNode(client("node2"), governance, target)).affected).toBe(1n);
     await everyMemberReports(GROUP1, "getSealerList", 1, ids(GROUP1));
-    await waitFor("node4 to be refused as a non-member", async () => ((await client("node4").getBlockNumber(1).catch((e: RpcError) => e.code)) === -40009 ? true : undefined));
+    await waitFor("node4 to be refused as a non-member", async () =>
+      (await client("node4")
+        .getBlockNumber(1)
+        .catch((e: RpcError) => e.code)) === -40009
+        ? true
+        : undefined,
+    );
     // Removing a node that is no longer in the table changes no row.
     expect((await removeNode(client("node3"), governance, target)).affected).toBe(0n);
   });

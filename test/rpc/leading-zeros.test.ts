@@ -15,7 +15,15 @@ import { VECTORS } from "./vectors";
 const C = VECTORS.constants.sm2_curve as Record<"a" | "b" | "gx" | "gy" | "n", string>;
 const big = (hex: string) => BigInt("0x" + hex);
 const N = big(C.n);
-const Point = weierstrassN({ p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn, n: N, h: 1n, a: big(C.a), b: big(C.b), Gx: big(C.gx), Gy: big(C.gy) });
+const Point = weierstrassN({
+  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
+  n: N,
+  h: 1n,
+  a: big(C.a),
+  b: big(C.b),
+  Gx: big(C.gx),
+  Gy: big(C.gy),
+});
 
 const sm3 = (...parts: Uint8Array[]) => createHash("sm3").update(Buffer.concat(parts)).digest();
 const word = (n: bigint) => Buffer.from(n.toString(16).padStart(64, "0"), "hex");
@@ -31,7 +39,13 @@ function publicPoint(privateKeyHex: string): { x: bigint; y: bigint } {
 
 /** GB/T 32918 verification with the default user ID; `coordinate` shapes X and Y inside Z. */
 function sm2Verifies(digest: Uint8Array, r: bigint, s: bigint, key: { x: bigint; y: bigint }, coordinate: (n: bigint) => Uint8Array = word): boolean {
-  const z = sm3(Buffer.from("0080", "hex"), Buffer.from("1234567812345678"), ...[C.a, C.b, C.gx, C.gy].map((h) => word(big(h))), coordinate(key.x), coordinate(key.y));
+  const z = sm3(
+    Buffer.from("0080", "hex"),
+    Buffer.from("1234567812345678"),
+    ...[C.a, C.b, C.gx, C.gy].map((h) => word(big(h))),
+    coordinate(key.x),
+    coordinate(key.y),
+  );
   const e = big(sm3(z, digest).toString("hex"));
   const t = (r + s) % N;
   if (t === 0n) return false;
@@ -59,7 +73,10 @@ const items = (raw: Uint8Array) => decodeRlp(raw) as Buffer[];
 
 describe("leading zero bytes in GM transactions", () => {
   it("keys whose public X or Y starts with a zero byte: 64-byte v, padded Z, address of the padded key", () => {
-    for (const [privateKey, coordinate] of [[X_LEADING_ZERO, "x"], [Y_LEADING_ZERO, "y"]] as const) {
+    for (const [privateKey, coordinate] of [
+      [X_LEADING_ZERO, "x"],
+      [Y_LEADING_ZERO, "y"],
+    ] as const) {
       const key = publicPoint(privateKey);
       expect(word(key[coordinate])[0]).toBe(0);
       const publicKey = Buffer.concat([word(key.x), word(key.y)]);

@@ -3,13 +3,7 @@ import { describe, expect, it } from "vitest";
 import { encodeFunctionCall } from "../../infra/rpc/abi";
 import { chainHash, hexBytes, toHex } from "../../infra/rpc/hash";
 import { bigintBytes, decodeRlp, encodeRlp } from "../../infra/rpc/rlp";
-import {
-  decodeTransaction,
-  encodeUnsignedTransaction,
-  signTransaction,
-  TransactionError,
-  type TransactionFields,
-} from "../../infra/rpc/transaction";
+import { decodeTransaction, encodeUnsignedTransaction, signTransaction, TransactionError, type TransactionFields } from "../../infra/rpc/transaction";
 import { DOC_ECDSA_EXAMPLE, DOC_ECDSA_RAW, DOC_ECDSA_RESULT, DOC_GM_EXAMPLE, GM_ADD_SEALER_HASH, GM_ADD_SEALER_RAW, VECTORS } from "./vectors";
 
 const f = DOC_GM_EXAMPLE.fields;
@@ -75,7 +69,9 @@ describe("transactions", () => {
     expect(tx.hash).toBe(DOC_ECDSA_RESULT);
     // Re-encoding the decoded fields with the same signature gives the published bytes back.
     const { v, r, s } = tx.signature as { v: number; r: bigint; s: bigint };
-    expect(Buffer.from(encodeRlp([...(decodeRlp(encodeUnsignedTransaction(tx.fields)) as Uint8Array[]), Buffer.from([v]), bigintBytes(r), bigintBytes(s)]))).toEqual(Buffer.from(raw));
+    expect(
+      Buffer.from(encodeRlp([...(decodeRlp(encodeUnsignedTransaction(tx.fields)) as Uint8Array[]), Buffer.from([v]), bigintBytes(r), bigintBytes(s)])),
+    ).toEqual(Buffer.from(raw));
   });
 
   it("the docs' ECDSA example with any one bit flipped, or v 28, is refused or recovers another sender; read as GM it is refused", () => {
@@ -108,7 +104,10 @@ describe("transactions", () => {
 
   it("signs GM and ECDSA transactions that verify to the key's address", () => {
     const node = VECTORS.calldata.node_id_used;
-    for (const [smCrypto, key] of [[true, VECTORS.gm_keys.pysdk_test_key], [false, VECTORS.ecdsa_keys.ecdsa_key_1]] as const) {
+    for (const [smCrypto, key] of [
+      [true, VECTORS.gm_keys.pysdk_test_key],
+      [false, VECTORS.ecdsa_keys.ecdsa_key_1],
+    ] as const) {
       const fields: TransactionFields = {
         ...docFields,
         randomId: 0x2a4b6c8d0e1f2a3b4c5d6e7fn,

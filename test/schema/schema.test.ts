@@ -10,7 +10,16 @@ import { join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { addressProblem, configKeyProblem, deployDirProblem, hostKeyProblem, nameProblem, sha256Problem, sshUserProblem, urlProblem } from "../../infra/topology/formats";
+import {
+  addressProblem,
+  configKeyProblem,
+  deployDirProblem,
+  hostKeyProblem,
+  nameProblem,
+  sha256Problem,
+  sshUserProblem,
+  urlProblem,
+} from "../../infra/topology/formats";
 import { TopologyError } from "../../infra/topology/topology-error";
 import { validateTopology } from "../../infra/topology/validate";
 import { baseTopology, invalidTopologies } from "../topology/invalid-cases";
@@ -116,10 +125,13 @@ describe("invalid topologies", () => {
     expect(validTopology(yaml.load(c.yaml, { schema: yaml.CORE_SCHEMA }))).toBe(false);
   });
 
-  it.each(semantic.map((c) => [c.name, SEMANTIC[c.name], c] as const))("semantic, passes the schema and only the validator refuses it: %s (%s)", (_name, _why, c) => {
-    expect(validTopology(c.topology), errorsOf(validTopology)).toBe(true);
-    expect(() => validateTopology(c.topology)).toThrow(TopologyError);
-  });
+  it.each(semantic.map((c) => [c.name, SEMANTIC[c.name], c] as const))(
+    "semantic, passes the schema and only the validator refuses it: %s (%s)",
+    (_name, _why, c) => {
+      expect(validTopology(c.topology), errorsOf(validTopology)).toBe(true);
+      expect(() => validateTopology(c.topology)).toThrow(TopologyError);
+    },
+  );
 });
 
 describe("the schema knows exactly the validator's keys", () => {
@@ -130,7 +142,12 @@ describe("the schema knows exactly the validator's keys", () => {
     ["chain", (t) => t.chain, "chain.zzz", topologySchema.definitions.chain],
     ["chain.binary", (t) => (t.chain.binary = { path: "./fisco-bcos" }), "chain.binary.zzz", topologySchema.definitions.binary],
     ["a host", (t) => t.hosts.local, "hosts.local.zzz", topologySchema.definitions.host],
-    ["a connection map", (t) => (t.hosts.remote.connection = { ssh: {} }), "hosts.remote.connection.zzz", topologySchema.definitions.host.properties.connection.anyOf[1]],
+    [
+      "a connection map",
+      (t) => (t.hosts.remote.connection = { ssh: {} }),
+      "hosts.remote.connection.zzz",
+      topologySchema.definitions.host.properties.connection.anyOf[1],
+    ],
     ["ssh", (t) => t.hosts.remote.connection.ssh, "hosts.remote.connection.ssh.zzz", topologySchema.definitions.ssh],
     ["an agency", (t) => t.agencies.agencyA, "agencies.agencyA.zzz", topologySchema.definitions.agency],
     ["a node", (t) => t.agencies.agencyA.nodes.node0, "agencies.agencyA.nodes.node0.zzz", topologySchema.definitions.node],
@@ -162,18 +179,74 @@ describe("string rules agree with the validator", () => {
 
   it("addresses", () => {
     agree("address", (a) => addressProblem(a) === undefined, [
-      "10.0.0.5", "127.0.0.1", "255.255.255.255", "256.0.0.1", "999.1.1.1", "01.2.3.4", "1.2.3.04", "10.0.0.5:22",
-      "fd00::5", "FD00::5", "::", "::1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1::2::3", "::ffff:10.0.0.5", "1:2:3:4:5:6:1.2.3.4",
-      "fe80::1%eth0", "[fd00::5]", "fisco-a.example.com", "localhost", "a", "fisco_a.example.com", "-a.example.com", "a-.example.com",
-      "example.123", "123.example", `${"a".repeat(63)}.com`, `${"a".repeat(64)}.com`, `${"a.".repeat(126)}ab`, "", "a..b", "a.b.",
+      "10.0.0.5",
+      "127.0.0.1",
+      "255.255.255.255",
+      "256.0.0.1",
+      "999.1.1.1",
+      "01.2.3.4",
+      "1.2.3.04",
+      "10.0.0.5:22",
+      "fd00::5",
+      "FD00::5",
+      "::",
+      "::1",
+      "1:2:3:4:5:6:7:8",
+      "1:2:3:4:5:6:7:8:9",
+      "1::2::3",
+      "::ffff:10.0.0.5",
+      "1:2:3:4:5:6:1.2.3.4",
+      "fe80::1%eth0",
+      "[fd00::5]",
+      "fisco-a.example.com",
+      "localhost",
+      "a",
+      "fisco_a.example.com",
+      "-a.example.com",
+      "a-.example.com",
+      "example.123",
+      "123.example",
+      `${"a".repeat(63)}.com`,
+      `${"a".repeat(64)}.com`,
+      `${"a.".repeat(126)}ab`,
+      "",
+      "a..b",
+      "a.b.",
     ]);
   });
 
   it("names, deployDir, SSH user, config key, host key, sha256, url", () => {
-    agree("name", (n) => nameProblem("node", n) === undefined, ["node0", "node-1", "node_1", "7", "007", "0", "node.3", "my node", "a".repeat(64), "a".repeat(65), ""]);
+    agree("name", (n) => nameProblem("node", n) === undefined, [
+      "node0",
+      "node-1",
+      "node_1",
+      "7",
+      "007",
+      "0",
+      "node.3",
+      "my node",
+      "a".repeat(64),
+      "a".repeat(65),
+      "",
+    ]);
     agree("deployDir", (d) => deployDirProblem(d) === undefined, [
-      "/opt/fisco", "/opt/fisco/", "/", "//", "/opt//fisco", "opt/fisco", "~/fisco", "/opt/my fisco", "/opt/fi'sco", "/opt/$(id)",
-      "/opt/../etc", "/opt/./x", "/opt/..", "/opt/.hidden", "/opt/x..y", `/${"a".repeat(254)}`, `/${"a".repeat(255)}`,
+      "/opt/fisco",
+      "/opt/fisco/",
+      "/",
+      "//",
+      "/opt//fisco",
+      "opt/fisco",
+      "~/fisco",
+      "/opt/my fisco",
+      "/opt/fi'sco",
+      "/opt/$(id)",
+      "/opt/../etc",
+      "/opt/./x",
+      "/opt/..",
+      "/opt/.hidden",
+      "/opt/x..y",
+      `/${"a".repeat(254)}`,
+      `/${"a".repeat(255)}`,
     ]);
     const ssh = topologySchema.definitions.ssh.properties;
     const field = (schema: object) => ajv.compile(schema);
@@ -182,20 +255,37 @@ describe("string rules agree with the validator", () => {
       for (const s of samples) expect(validate(s), JSON.stringify(s)).toBe(ok(s));
     };
     check(ssh.user, (u) => sshUserProblem(u) === undefined, ["fisco", "root", "_svc", "Fisco", "fisco;id", "1fisco", "a".repeat(32), "a".repeat(33)]);
-    check(ssh.privateKeyConfig, (k) => configKeyProblem(k) === undefined, ["sshPrivateKey", "sshKeyA", "bcos:sshKeyA", "ssh key", "1key", "a".repeat(64), "a".repeat(65)]);
+    check(ssh.privateKeyConfig, (k) => configKeyProblem(k) === undefined, [
+      "sshPrivateKey",
+      "sshKeyA",
+      "bcos:sshKeyA",
+      "ssh key",
+      "1key",
+      "a".repeat(64),
+      "a".repeat(65),
+    ]);
     check(ssh.hostKey, (k) => hostKeyProblem(k) === undefined, ["ssh-ed25519 AAAAC3Nza", "AAAAC3Nza", "ssh-dss AAAA", "ssh-rsa AAAA==", "ssh-rsa AAAA== host"]);
     const binary = topologySchema.definitions.binary.properties;
     check(binary.sha256, (h) => sha256Problem(h) === undefined, ["a".repeat(64), "A".repeat(64), "a".repeat(63), "g".repeat(64)]);
-    check(binary.url, (u) => urlProblem(u) === undefined, ["https://example.com/f.tgz", "http://10.0.0.5:8080/f", "ftp://example.com/f", "https://", "https://exa mple.com", "example.com/f"]);
+    check(binary.url, (u) => urlProblem(u) === undefined, [
+      "https://example.com/f.tgz",
+      "http://10.0.0.5:8080/f",
+      "ftp://example.com/f",
+      "https://",
+      "https://exa mple.com",
+      "example.com/f",
+    ]);
   });
 
   it("versions and group ids, through the validator itself", () => {
     const versionOk = (v: string) => accepts((t) => (t.chain.version = v));
     const groupOk = (id: string) => accepts((t) => (t.groups[id] = { sealers: ["node0"] }));
     const version = ajv.compile(topologySchema.definitions.chain.properties.version);
-    for (const v of ["2.11.1", "2.9.0", "2.10.0", "2.8.0", "3.6.0", "2.11", "v2.11.1", "2.011.1", "2.11.01", "2.99.123"]) expect(version(v), v).toBe(versionOk(v));
+    for (const v of ["2.11.1", "2.9.0", "2.10.0", "2.8.0", "3.6.0", "2.11", "v2.11.1", "2.011.1", "2.11.01", "2.99.123"])
+      expect(version(v), v).toBe(versionOk(v));
     const groupIds = ajv.compile({ type: "string", ...topologySchema.properties.groups.propertyNames });
-    for (const id of ["1", "3", "9999", "10000", "29999", "32767", "32768", "40000", "0", "03", "-1", "main", "1.5"]) expect(groupIds(id), id).toBe(groupOk(id));
+    for (const id of ["1", "3", "9999", "10000", "29999", "32767", "32768", "40000", "0", "03", "-1", "main", "1.5"])
+      expect(groupIds(id), id).toBe(groupOk(id));
   });
 });
 

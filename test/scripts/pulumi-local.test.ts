@@ -37,7 +37,9 @@ esac
 }
 
 function pulumiLocal(bin: string, env: Record<string, string> = {}) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION" && !k.startsWith("BCOS_")));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION" && !k.startsWith("BCOS_")),
+  );
   return spawnSync("bash", [join(root, "scripts", "pulumi-local.sh"), "preview"], {
     env: { ...inherited, PATH: `${bin}:${process.env.PATH}`, PULUMI_BACKEND_URL: `file://${work}/state`, ...env },
     encoding: "utf8",

@@ -55,14 +55,26 @@ describe("test prerequisites", () => {
   });
 
   it("root: installs what is missing with apt-get", () => {
-    const r = run(fakeBin(TOOLS.filter((t) => t !== "openssl"), 0, true));
+    const r = run(
+      fakeBin(
+        TOOLS.filter((t) => t !== "openssl"),
+        0,
+        true,
+      ),
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("installing openssl");
     expect(aptCalls()).toEqual(["update -qq", "install -y -qq openssl"]);
   });
 
   it("root without apt-get: names the packages and fails", () => {
-    const r = run(fakeBin(TOOLS.filter((t) => t !== "ps"), 0, false));
+    const r = run(
+      fakeBin(
+        TOOLS.filter((t) => t !== "ps"),
+        0,
+        false,
+      ),
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("missing procps");
     expect(r.stderr).toContain("no apt-get");

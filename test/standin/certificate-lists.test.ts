@@ -30,7 +30,9 @@ describe("stand-in certificate black and white lists", () => {
   const height = async (name: string) => Number(await rpcResult<string>(port(name), "getBlockNumber", [1]));
   const logOf = (name: string) => {
     const dir = path.join(cluster.chain.dirs[name], "log");
-    return readdirSync(dir).map((f) => readFileSync(path.join(dir, f), "utf8")).join("");
+    return readdirSync(dir)
+      .map((f) => readFileSync(path.join(dir, f), "utf8"))
+      .join("");
   };
 
   beforeAll(async () => {
@@ -51,7 +53,9 @@ describe("stand-in certificate black and white lists", () => {
 
   it("stand-in: a node blacklisted in the others' config.ini gets no peer connection; the others keep running", async () => {
     for (const name of SEALERS) {
-      const others = SEALERS.filter((n) => n !== name).map(id).sort();
+      const others = SEALERS.filter((n) => n !== name)
+        .map(id)
+        .sort();
       await waitFor(`${name} linked to the other sealers`, async () => (JSON.stringify(await peerIds(name)) === JSON.stringify(others) ? true : undefined));
     }
     // Several redial rounds (1 s each) after the others are linked: node2 is still alone.
@@ -73,7 +77,10 @@ describe("stand-in certificate black and white lists", () => {
     };
     const { raw } = signTransaction(fields, { smCrypto: true, privateKeyHex: key });
     const hash = await rpcResult<string>(port("node0"), "sendRawTransaction", [1, toHex(raw)]);
-    const receipt = await waitFor("the transaction's receipt", async () => (await rpcResult<{ status: string } | null>(port("node3"), "getTransactionReceipt", [1, hash])) ?? undefined);
+    const receipt = await waitFor(
+      "the transaction's receipt",
+      async () => (await rpcResult<{ status: string } | null>(port("node3"), "getTransactionReceipt", [1, hash])) ?? undefined,
+    );
     expect(receipt.status).toBe("0x0");
     for (const name of SEALERS) await waitFor(`${name} at block 1`, async () => ((await height(name)) >= 1 ? true : undefined));
   });

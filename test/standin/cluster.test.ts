@@ -142,16 +142,28 @@ describe("stand-in cluster from the dev render", () => {
     const f = DOC_GM_EXAMPLE.fields;
     const int = (h: string) => bigintBytes(h === "0x" ? 0n : BigInt(h));
     const raw = encodeRlp([
-      int(f.randomid), int(f.gasPrice), int(f.gasLimit), int(f.blockLimit), hexBytes(f.to), int(f.value), hexBytes(f.data),
-      int(f.chainId), int(f.groupId), hexBytes(f.extraData), hexBytes(f["v(pub)"]), int(f.r), int(f.s),
+      int(f.randomid),
+      int(f.gasPrice),
+      int(f.gasLimit),
+      int(f.blockLimit),
+      hexBytes(f.to),
+      int(f.value),
+      hexBytes(f.data),
+      int(f.chainId),
+      int(f.groupId),
+      hexBytes(f.extraData),
+      hexBytes(f["v(pub)"]),
+      int(f.r),
+      int(f.s),
     ]);
     const tampered = Buffer.from(raw);
     tampered[40] ^= 0x01;
     const rejected = await rpc(port("node2"), "sendRawTransaction", [1, toHex(tampered)]);
     expect(rejected.error?.code).toBe(-32603);
     expect(await rpcResult(port("node2"), "sendRawTransaction", [1, toHex(raw)])).toBe(DOC_GM_EXAMPLE.tx_hash_sm3_of_raw);
-    const receipt = await waitFor("the doc example's receipt", async () =>
-      (await rpcResult<Receipt | null>(port("node2"), "getTransactionReceipt", [1, DOC_GM_EXAMPLE.tx_hash_sm3_of_raw])) ?? undefined,
+    const receipt = await waitFor(
+      "the doc example's receipt",
+      async () => (await rpcResult<Receipt | null>(port("node2"), "getTransactionReceipt", [1, DOC_GM_EXAMPLE.tx_hash_sm3_of_raw])) ?? undefined,
     );
     expect(receipt).toMatchObject({ status: "0x0", output: "0x", from: DOC_GM_EXAMPLE.sender_address });
     const again = await rpc(port("node1"), "sendRawTransaction", [1, toHex(raw)]);
@@ -184,9 +196,7 @@ describe("stand-in cluster from the dev render", () => {
     const [id4] = ids(["node4"]);
     const all = [...PBFT, "node4"];
     const sealers = ids(PBFT).sort();
-    await waitFor("node0 to connect to node4", async () =>
-      (await rpcResult<string[]>(port("node0"), "getNodeIDList", [1])).includes(id4) ? true : undefined,
-    );
+    await waitFor("node0 to connect to node4", async () => ((await rpcResult<string[]>(port("node0"), "getNodeIDList", [1])).includes(id4) ? true : undefined));
     // node4 runs group 1 from the same genesis but is a free node: not a member, so it is refused.
     expect((await rpc(port("node4"), "getSealerList", [1])).error?.code).toBe(-40009);
 
@@ -259,7 +269,8 @@ describe("stand-in cluster from the dev render", () => {
 
   it("stand-in: dynamic group RPCs follow the state machine", async () => {
     const [id0, id1] = ids(["node0", "node1"]);
-    const lifecycle = async (name: string, method: string, params: unknown[]) => rpcResult<{ code: string; message: string; status?: string }>(port(name), method, params);
+    const lifecycle = async (name: string, method: string, params: unknown[]) =>
+      rpcResult<{ code: string; message: string; status?: string }>(port(name), method, params);
     const params = { timestamp: "1700000000000", sealers: [id1, id0], enable_free_storage: false };
     expect(await lifecycle("node0", "queryGroupStatus", [3])).toEqual({ code: "0x0", message: "", status: "INEXISTENT" });
     expect((await lifecycle("node0", "generateGroup", [3, { ...params, timestamp: "01" }])).code).toBe("0x7");

@@ -156,7 +156,7 @@ describe("stand-in consensus quorum", () => {
     await committed("node3", 2, await send("node3", 2));
     expect(await consensus("node3", 2, "addSealer", id("node4"))).toBe(1n);
     await waitFor("group 2 to have its three sealers again", async () =>
-      ((await rpcResult<string[]>(port("node4"), "getSealerList", [2])).length === 3 ? true : undefined),
+      (await rpcResult<string[]>(port("node4"), "getSealerList", [2])).length === 3 ? true : undefined,
     );
   });
 

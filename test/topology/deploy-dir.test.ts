@@ -70,10 +70,18 @@ describe("deployDir", () => {
     expect(issueOf("/var/lib")!.fix).toContain("/home/fisco/chain or /var/lib/fisco");
   });
 
-  it.each(["/opt/fisco", "/opt", "/data/fisco", "/srv/fisco/", "/tmp/bcos-pulumi/x", "/home/fisco/chain", "/var/lib/fisco", "/usr/local/fisco", "/etcetera/x", "/mnt/disk1/fisco"])(
-    "allows %s",
-    (dir) => {
-      expect(issueOf(dir)).toBeUndefined();
-    },
-  );
+  it.each([
+    "/opt/fisco",
+    "/opt",
+    "/data/fisco",
+    "/srv/fisco/",
+    "/tmp/bcos-pulumi/x",
+    "/home/fisco/chain",
+    "/var/lib/fisco",
+    "/usr/local/fisco",
+    "/etcetera/x",
+    "/mnt/disk1/fisco",
+  ])("allows %s", (dir) => {
+    expect(issueOf(dir)).toBeUndefined();
+  });
 });

@@ -17,7 +17,10 @@ beforeAll(async () => {
     "bcos:outputDir": "/nonexistent",
     "bcos:healthTimeoutSeconds": "2.5",
   });
-  failure = await import("../../index").then(() => undefined, (error: unknown) => error);
+  failure = await import("../../index").then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await settled();
 });
 

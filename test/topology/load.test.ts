@@ -68,13 +68,21 @@ describe("order", () => {
 
   it("keeps file order in a standalone topology", () => {
     const model = parseTopologyYaml(body.join("\n"), "t.yaml");
-    expect(model.nodes.map((n) => [n.name, n.p2pPort])).toEqual([["n2", 30300], ["n1", 30301], ["n0", 30302]]);
+    expect(model.nodes.map((n) => [n.name, n.p2pPort])).toEqual([
+      ["n2", 30300],
+      ["n1", 30301],
+      ["n0", 30302],
+    ]);
   });
 
   it("reads a stack file in name order, as Pulumi delivers structured config", () => {
     const model = parseTopologyYaml(["config:", "  bcos:topology:", ...indent(body)].join("\n"), "Pulumi.s.yaml");
     expect(model.agencies.map((a) => a.name)).toEqual(["alpha", "zeta"]);
-    expect(model.nodes.map((n) => [n.name, n.p2pPort])).toEqual([["n0", 30300], ["n1", 30301], ["n2", 30302]]);
+    expect(model.nodes.map((n) => [n.name, n.p2pPort])).toEqual([
+      ["n0", 30300],
+      ["n1", 30301],
+      ["n2", 30302],
+    ]);
   });
 });
 

@@ -44,7 +44,10 @@ const percent = (p: number) => fc.integer({ min: 0, max: 99 }).map((x) => x < p)
 const nodeState: fc.Arbitrary<NodeState> = fc.record({
   status: weighted<NodeState["status"]>([36, "up"], [3, "down"], [1, "pending"]),
   runs: weighted<NodeState["runs"]>([36, "running"], [2, "stopped"], [2, "unlisted"]),
-  lag: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: DEFAULT_SYNC_THRESHOLD }) }, { weight: 1, arbitrary: fc.integer({ min: DEFAULT_SYNC_THRESHOLD + 1, max: 300 }) }),
+  lag: fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 0, max: DEFAULT_SYNC_THRESHOLD }) },
+    { weight: 1, arbitrary: fc.integer({ min: DEFAULT_SYNC_THRESHOLD + 1, max: 300 }) },
+  ),
   isolated: percent(4),
   target: weighted<Target>([14, "keep"], [3, "sealer"], [2, "observer"], [2, "free"], [1, "none"]),
 });
@@ -93,7 +96,14 @@ function build(sc: Scenario): Built {
   }
   const current = (name: string): Target => (sealers.includes(name) ? "sealer" : observers.includes(name) ? "observer" : free.includes(name) ? "free" : "none");
   const target = (name: string) => (state(name).target === "keep" ? current(name) : state(name).target);
-  const genesis = { consensus: sc.newGroup ? "pbft" : sc.consensus, maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: false } as const;
+  const genesis = {
+    consensus: sc.newGroup ? "pbft" : sc.consensus,
+    maxTransNum: 1000,
+    gasLimit: 300000000,
+    consensusTimeout: 3,
+    epochBlockNum: 1000,
+    enableFreeStorage: false,
+  } as const;
   const declared: Group = {
     id: 1,
     sealers: all.filter((n) => target(n) === "sealer"),
@@ -112,7 +122,12 @@ function connectedSetOf(nodes: string[], size: number, linked: (a: string, b: st
     if (chosen.length >= size) return true;
     if (chosen.length + rest.length < size) return false;
     const [next, ...others] = rest;
-    return grow([...chosen, next], others.filter((o) => linked(next, o))) || grow(chosen, others);
+    return (
+      grow(
+        [...chosen, next],
+        others.filter((o) => linked(next, o)),
+      ) || grow(chosen, others)
+    );
   };
   return grow([], nodes);
 }
@@ -138,8 +153,7 @@ function replay(built: Built, steps: MembershipStep[]): void {
   const isNew = !input.chain[1];
   const startSealers = new Set(isNew ? group.sealers : built.sealers);
   const countsForQuorum = (s: string) => (startSealers.has(s) && !isNew ? observedLive(s) : checked.has(s));
-  const linked = (a: string, b: string) =>
-    checked.has(a) || checked.has(b) || Boolean(facts(a)?.peers.includes(b) || facts(b)?.peers.includes(a));
+  const linked = (a: string, b: string) => checked.has(a) || checked.has(b) || Boolean(facts(a)?.peers.includes(b) || facts(b)?.peers.includes(a));
 
   let sealers = new Set(isNew ? group.sealers : built.sealers);
   let observers = new Set(isNew ? [] : built.observers);
@@ -165,7 +179,10 @@ function replay(built: Built, steps: MembershipStep[]): void {
     expect(nextSealers.size, `${where}: removes the last sealer`).toBeGreaterThan(0);
     const q = quorumOf(group.genesis.consensus, nextSealers.size);
     const counted = [...nextSealers].filter(countsForQuorum);
-    expect(connectedSetOf(counted, q.quorum, linked), `${where}: leaves fewer than ${q.quorum} live, connected sealers of ${nextSealers.size} (${counted.join(", ")})`).toBe(true);
+    expect(
+      connectedSetOf(counted, q.quorum, linked),
+      `${where}: leaves fewer than ${q.quorum} live, connected sealers of ${nextSealers.size} (${counted.join(", ")})`,
+    ).toBe(true);
     sealers = nextSealers;
     observers = nextObservers;
   }
@@ -193,7 +210,8 @@ describe("membership planner properties", () => {
         const kinds = new Set(plan.steps.map((st) => st.kind));
         if (kinds.has("addSealer")) promoted++;
         if (plan.steps.some((st) => st.kind === "removeNode" && built.sealers.includes(st.node))) removedSealer++;
-        const notLive = (f: NodeFacts) => f.status !== "up" || f.peers.length === 0 || typeof f.groups[1] !== "number" || HEIGHT - (f.groups[1] as number) > DEFAULT_SYNC_THRESHOLD;
+        const notLive = (f: NodeFacts) =>
+          f.status !== "up" || f.peers.length === 0 || typeof f.groups[1] !== "number" || HEIGHT - (f.groups[1] as number) > DEFAULT_SYNC_THRESHOLD;
         if (built.sealers.some((n) => notLive(built.input.nodes[n]))) withDeadSealer++;
       }),
       { seed: SEED, numRuns: 3000 },

@@ -102,7 +102,10 @@ describe("membership planner", () => {
       "node3,node4",
       "",
       "node3,node4,node5",
-      "", "", "", "",
+      "",
+      "",
+      "",
+      "",
     ]);
     expect(steps[0].reason).toMatch(/making sealer node1 an observer/);
     expect(steps[1].reason).toMatch(/declared free/);
@@ -129,7 +132,10 @@ describe("membership planner", () => {
   it("removes 2 of 4 PBFT sealers as two separate steps when all are up, each confirmed before the next", () => {
     const steps = accepted(input(SEED_START, { ...SEED_DECLARED, 1: { sealers: ["node0", "node3"], free: ["node1", "node2"] } }));
     expect(lines(steps)).toEqual(["1 removeNode node1 via node0", "1 removeNode node2 via node0"]);
-    expect(steps.map((s) => ("confirmOn" in s ? s.confirmOn : []))).toEqual([["node0", "node2", "node3"], ["node0", "node3"]]);
+    expect(steps.map((s) => ("confirmOn" in s ? s.confirmOn : []))).toEqual([
+      ["node0", "node2", "node3"],
+      ["node0", "node3"],
+    ]);
   });
 
   it("refuses promoting an observer that is not synced, and accepts one exactly at the threshold", () => {
@@ -150,7 +156,9 @@ describe("membership planner", () => {
   });
 
   it("refuses promoting a node that is down", () => {
-    const message = refused(input(SEED_START, { ...SEED_DECLARED, 1: { sealers: ["node0", "node1", "node2", "node3", "node4"] } }, { node4: { status: "down" } }));
+    const message = refused(
+      input(SEED_START, { ...SEED_DECLARED, 1: { sealers: ["node0", "node1", "node2", "node3", "node4"] } }, { node4: { status: "down" } }),
+    );
     expect(message).toBe("group 1 (pbft): cannot make node4 a sealer: it is down (it does not answer RPC)");
   });
 
@@ -191,23 +199,26 @@ describe("membership planner", () => {
 
   it("removes a sealer that is down before it adds or removes reachable ones (its group is stopped by a later run)", () => {
     const steps = accepted(
-      input(SEED_START, { ...SEED_DECLARED, 1: { sealers: ["node0", "node1", "node2", "node4"] } }, { node3: { status: "down" }, node4: { groups: { 1: null, 2: 40 } } }),
+      input(
+        SEED_START,
+        { ...SEED_DECLARED, 1: { sealers: ["node0", "node1", "node2", "node4"] } },
+        { node3: { status: "down" }, node4: { groups: { 1: null, 2: 40 } } },
+      ),
     );
-    expect(lines(steps)).toEqual([
-      "1 removeNode node3 via node0",
-      "1 addObserver node4 via node0",
-      "1 waitSynced node4",
-      "1 addSealer node4 via node0",
-    ]);
+    expect(lines(steps)).toEqual(["1 removeNode node3 via node0", "1 addObserver node4 via node0", "1 waitSynced node4", "1 addSealer node4 via node0"]);
     expect(steps[0]).toMatchObject({ confirmOn: ["node0", "node1", "node2"] });
   });
 
   it("refuses any change while the group cannot commit a transaction", () => {
     const message = refused(
-      input(SEED_START, { ...SEED_DECLARED, 1: { sealers: ["node0", "node1", "node2", "node3"], observers: ["node4"] } }, {
-        node2: { status: "down" },
-        node3: { status: "down" },
-      }),
+      input(
+        SEED_START,
+        { ...SEED_DECLARED, 1: { sealers: ["node0", "node1", "node2", "node3"], observers: ["node4"] } },
+        {
+          node2: { status: "down" },
+          node3: { status: "down" },
+        },
+      ),
     );
     expect(message).toBe(
       "group 1 (pbft): no membership transaction can commit now: 2 live sealers of 4 (node2, node3 are down); " +
@@ -217,7 +228,9 @@ describe("membership planner", () => {
 
   it("refuses removing a raft sealer that leaves no majority, with the raft arithmetic", () => {
     const chain = { ...SEED_START, 2: { sealers: ["node3", "node4", "node5"], observers: [], height: 40 } };
-    const message = refused(input(chain, { ...SEED_DECLARED, 2: { consensus: "raft", sealers: ["node3", "node5"], free: ["node4"] } }, { node5: { status: "down" } }));
+    const message = refused(
+      input(chain, { ...SEED_DECLARED, 2: { consensus: "raft", sealers: ["node3", "node5"], free: ["node4"] } }, { node5: { status: "down" } }),
+    );
     expect(message).toBe(
       "group 2 (raft): removing sealer node4 leaves 1 live sealer of 2 (node5 is down); raft needs n = 2, raft majority floor(2 / 2) + 1 = 2; bring node5 back first",
     );
@@ -248,7 +261,11 @@ describe("membership planner", () => {
   });
 
   it("refuses a new group generateGroup cannot make: raft, no timestamp, unconnected or down members", () => {
-    const raft = input(SEED_START, { ...SEED_DECLARED, 3: { consensus: "raft", sealers: ["node0", "node1"] } }, { node1: { peers: ["node2"] }, node0: { peers: ["node2"] }, node2: { status: "down" } });
+    const raft = input(
+      SEED_START,
+      { ...SEED_DECLARED, 3: { consensus: "raft", sealers: ["node0", "node1"] } },
+      { node1: { peers: ["node2"] }, node0: { peers: ["node2"] }, node2: { status: "down" } },
+    );
     raft.timestamps = {};
     expect(refused(raft).split("\n")).toEqual([
       "group 3 (raft): is new, and generateGroup always writes consensus = pbft, but the declaration asks for raft; declare pbft or create the group from a rendered genesis",
@@ -279,7 +296,11 @@ describe("membership planner", () => {
     );
     // The same set in another order is the same genesis (nodes sort the list).
     i.declared = declare({ ...SEED_DECLARED, 3: { sealers: ["node1", "node0"], timestamp: TIMESTAMP } });
-    expect(accepted(i).filter((s) => s.kind === "generateGroup").map((s) => s.node)).toEqual(["node1", "node0"]);
+    expect(
+      accepted(i)
+        .filter((s) => s.kind === "generateGroup")
+        .map((s) => s.node),
+    ).toEqual(["node1", "node0"]);
     // An existing group's frozen genesis does not bind its later membership.
     i.declared = declare({ ...SEED_DECLARED, 1: { ...SEED_DECLARED[1], sealers: ["node0", "node1", "node2"], free: ["node3"] } });
     i.genesisSealers = { 1: ["node0", "node1", "node2", "node3", "node4"] };
@@ -324,7 +345,14 @@ function oneGroup(o: {
     const peers = isolated.has(name) ? [] : names.filter((n) => n !== name && !isolated.has(n));
     nodes[name] = { status: "up", peers, groups: members.includes(name) ? { 1: height } : {}, ...o.tweak?.[name] };
   }
-  const genesis = { consensus: o.consensus ?? "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: false } as const;
+  const genesis = {
+    consensus: o.consensus ?? "pbft",
+    maxTransNum: 1000,
+    gasLimit: 300000000,
+    consensusTimeout: 3,
+    epochBlockNum: 1000,
+    enableFreeStorage: false,
+  } as const;
   const { declared } = o;
   return {
     declared: [{ id: 1, sealers: declared.sealers, observers: declared.observers ?? [], free: declared.free ?? [], timestamp: TIMESTAMP, genesis }],
@@ -390,7 +418,9 @@ describe("membership planner: a sealer counts as live only when it runs the grou
 describe("membership planner: transactions go through, and confirmations wait on, live members only", () => {
   const N4 = ["n0", "n1", "n2", "n3"];
   const addObserver = (tweak: Record<string, Partial<NodeFacts>>, isolated: string[] = []) =>
-    accepted(oneGroup({ sealers: N4, others: ["o4"], declared: { sealers: N4, observers: ["o4"] }, tweak: { o4: { groups: { 1: null } }, ...tweak }, isolated }));
+    accepted(
+      oneGroup({ sealers: N4, others: ["o4"], declared: { sealers: N4, observers: ["o4"] }, tweak: { o4: { groups: { 1: null } }, ...tweak }, isolated }),
+    );
 
   it("does not send through, nor wait on, a sealer that is down", () => {
     const [step] = addObserver({ n0: { status: "down", peers: [], groups: {} } });
@@ -431,7 +461,9 @@ describe("membership planner: transactions go through, and confirmations wait on
 
   it("refuses any change while the only sealer is more than the threshold behind an observer", () => {
     const input = oneGroup({ consensus: "raft", sealers: ["n0"], observers: ["o1"], declared: { sealers: ["n0"] }, tweak: { n0: { groups: { 1: 50 } } } });
-    expect(refused(input)).toMatch(/^group 1 \(raft\): no membership transaction can commit now: 0 live sealers of 1 \(n0 is at block 50, 50 behind the group's 100, more than 10\)/);
+    expect(refused(input)).toMatch(
+      /^group 1 \(raft\): no membership transaction can commit now: 0 live sealers of 1 \(n0 is at block 50, 50 behind the group's 100, more than 10\)/,
+    );
   });
 });
 

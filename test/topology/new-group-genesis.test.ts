@@ -15,7 +15,14 @@ import type { GenesisParams, Group } from "../../infra/topology/types";
 /** What the generateGroup call passes through besides group id, timestamp and sealers (infra/rpc/client.ts). */
 const PASSED_TO_GENERATE_GROUP: readonly (keyof GenesisParams)[] = ["enableFreeStorage"];
 
-const TEMPLATE: GenesisParams = { consensus: "pbft", maxTransNum: 1000, gasLimit: 300000000, consensusTimeout: 3, epochBlockNum: 1000, enableFreeStorage: false };
+const TEMPLATE: GenesisParams = {
+  consensus: "pbft",
+  maxTransNum: 1000,
+  gasLimit: 300000000,
+  consensusTimeout: 3,
+  epochBlockNum: 1000,
+  enableFreeStorage: false,
+};
 const NODES = ["n0", "n1", "n2"];
 
 function newGroup(genesis: Partial<GenesisParams>): MembershipInput {

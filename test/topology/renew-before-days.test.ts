@@ -13,7 +13,10 @@ let failure: unknown;
 
 beforeAll(async () => {
   registrations = await startMocks({ "bcos:topology": JSON.stringify(devTopology()), "bcos:outputDir": "/nonexistent", "bcos:renewBeforeDays": "3650" });
-  failure = await import("../../index").then(() => undefined, (error: unknown) => error);
+  failure = await import("../../index").then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await settled();
 });
 

@@ -14,7 +14,13 @@ const ID = (c: string) => c.repeat(128);
 describe("recordNodes", () => {
   it("keeps every ID ever declared, first seen first, and revokes those no node declares now", () => {
     const first = recordNodes([], { node1: ID("1"), node0: ID("0") });
-    expect(first).toEqual({ known: [{ name: "node0", nodeId: ID("0") }, { name: "node1", nodeId: ID("1") }], revoked: [] });
+    expect(first).toEqual({
+      known: [
+        { name: "node0", nodeId: ID("0") },
+        { name: "node1", nodeId: ID("1") },
+      ],
+      revoked: [],
+    });
     const second = recordNodes(first.known, { node1: ID("1"), node2: ID("2") });
     expect(second.known.map((k) => k.name)).toEqual(["node0", "node1", "node2"]);
     expect(second.revoked).toEqual([ID("0")]);

@@ -160,9 +160,7 @@ describe("defaults", () => {
   });
 
   it("keeps the +1 pattern when some nodes give explicit ports", () => {
-    const model = validateTopology(
-      topology({ a: { nodes: { n0: { host: "local", p2pPort: 31000 }, n1: { host: "local" }, n2: { host: "local" } } } }),
-    );
+    const model = validateTopology(topology({ a: { nodes: { n0: { host: "local", p2pPort: 31000 }, n1: { host: "local" }, n2: { host: "local" } } } }));
     expect(model.nodes.map((n) => [n.p2pPort, n.channelPort, n.rpcPort])).toEqual([
       [31000, 20200, 8545],
       [30301, 20201, 8546],
@@ -210,10 +208,7 @@ describe("accepted shapes", () => {
   });
 
   it("reads a bare agency key (no value) as an agency without nodes", () => {
-    const model = parseTopologyYaml(
-      "chain: {install: false}\nhosts: {}\nagencies:\n  agencyD:\n",
-      "bare.yaml",
-    );
+    const model = parseTopologyYaml("chain: {install: false}\nhosts: {}\nagencies:\n  agencyD:\n", "bare.yaml");
     expect(model.agencies).toEqual([{ name: "agencyD", nodes: [] }]);
   });
 
@@ -246,7 +241,15 @@ describe("accepted shapes", () => {
 
   it("accepts every genesis setting at its boundary", () => {
     const t = baseTopology();
-    Object.assign(t.groups["2"], { maxTransNum: 1, gasLimit: 0, consensusTimeout: 3, epochSealerNum: 1, epochBlockNum: 2, enableFreeStorage: true, timestamp: 1e12 });
+    Object.assign(t.groups["2"], {
+      maxTransNum: 1,
+      gasLimit: 0,
+      consensusTimeout: 3,
+      epochSealerNum: 1,
+      epochBlockNum: 2,
+      enableFreeStorage: true,
+      timestamp: 1e12,
+    });
     expect(validateTopology(t).groups[1]).toMatchObject({
       timestamp: 1e12,
       genesis: { maxTransNum: 1, gasLimit: 0, consensusTimeout: 3, epochSealerNum: 1, epochBlockNum: 2, enableFreeStorage: true },

@@ -33,22 +33,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import { copyPath, copyText, dial, exec, openSftp, type Connection } from "./ssh";
-import {
-  canonical,
-  hasUnknown,
-  isArchive,
-  isAsset,
-  localPath,
-  num,
-  reveal,
-  sourceDigest,
-  str,
-  strList,
-  strMap,
-  bool,
-  type Json,
-  type Props,
-} from "./values";
+import { canonical, hasUnknown, isArchive, isAsset, localPath, num, reveal, sourceDigest, str, strList, strMap, bool, type Json, type Props } from "./values";
 
 export const LOCAL_COMMAND = "command:local:Command";
 export const REMOTE_COMMAND = "command:remote:Command";
@@ -57,7 +42,20 @@ export const LOCAL_RUN = "command:local:run";
 
 /** Input properties per type (what diff compares). */
 const INPUT_KEYS: Record<string, string[]> = {
-  [LOCAL_COMMAND]: ["addPreviousOutputInEnv", "archivePaths", "assetPaths", "create", "delete", "dir", "environment", "interpreter", "logging", "stdin", "triggers", "update"],
+  [LOCAL_COMMAND]: [
+    "addPreviousOutputInEnv",
+    "archivePaths",
+    "assetPaths",
+    "create",
+    "delete",
+    "dir",
+    "environment",
+    "interpreter",
+    "logging",
+    "stdin",
+    "triggers",
+    "update",
+  ],
   [REMOTE_COMMAND]: ["addPreviousOutputInEnv", "connection", "create", "delete", "environment", "logging", "stdin", "triggers", "update"],
   [COPY_TO_REMOTE]: ["connection", "remotePath", "source", "triggers"],
 };
@@ -182,7 +180,10 @@ async function runRemote(log: EngineLog, urn: string | undefined, props: Props, 
   // real provider fails the command then. Check on the host that each variable arrived.
   const guards = Object.keys(environment)
     .filter((k) => ENV_NAME.test(k))
-    .map((k) => `if [ -z "\${${k}+x}" ]; then echo 'could not set environment variable "${k}" (the SSH server refused it; OpenSSH accepts only AcceptEnv names)' >&2; exit 255; fi; `)
+    .map(
+      (k) =>
+        `if [ -z "\${${k}+x}" ]; then echo 'could not set environment variable "${k}" (the SSH server refused it; OpenSSH accepts only AcceptEnv names)' >&2; exit 255; fi; `,
+    )
     .join("");
   const client = await dial(conn);
   try {
@@ -190,7 +191,10 @@ async function runRemote(log: EngineLog, urn: string | undefined, props: Props, 
     const r = await exec(client, guards + command, { ...environment, ...previousEnv(props, prev) }, str(props.stdin), lines.push);
     lines.flush();
     if (r.code !== 0) {
-      const status = r.code === null ? `Process exited without exit status or exit signal${r.signal ? ` (signal ${r.signal})` : ""}` : `Process exited with status ${r.code}`;
+      const status =
+        r.code === null
+          ? `Process exited without exit status or exit signal${r.signal ? ` (signal ${r.signal})` : ""}`
+          : `Process exited with status ${r.code}`;
       throw failure(status, command, r.combined);
     }
     return { stdout: trimOne(r.stdout), stderr: trimOne(r.stderr) };

@@ -272,4 +272,3 @@ async function copyDir(sftp: Sftp, src: string, dst: string): Promise<void> {
     }
   }
 }
-

@@ -198,7 +198,11 @@ export class Ledger {
     for (const line of readFileSync(this.file, "utf8").split("\n")) {
       if (line.trim() === "") continue;
       const block = JSON.parse(line) as Block;
-      this.commit(block, block.txs.map((tx) => decodeTransaction(hexBytes(tx.raw), this.chain.smCrypto)), false);
+      this.commit(
+        block,
+        block.txs.map((tx) => decodeTransaction(hexBytes(tx.raw), this.chain.smCrypto)),
+        false,
+      );
     }
   }
 }

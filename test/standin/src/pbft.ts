@@ -162,6 +162,9 @@ export class PbftEngine implements ConsensusEngine {
     if (this.toView <= this.view || 1 + asked.filter((v) => v >= this.toView).length < this.quorum) return;
     this.view = this.toView;
     this.lastConsensus = now;
-    this.host.log.info("CONSENSUS", `pbft group ${this.host.groupId}: view ${this.view} at block ${this.ledger.number}, leader ${this.leader(this.view).slice(0, 16)}…`);
+    this.host.log.info(
+      "CONSENSUS",
+      `pbft group ${this.host.groupId}: view ${this.view} at block ${this.ledger.number}, leader ${this.leader(this.view).slice(0, 16)}…`,
+    );
   }
 }

@@ -69,8 +69,7 @@ function nodeIdArgument(value: string, ctx: ExecutionContext): string | undefine
   return id;
 }
 
-const mayWriteConsensus = (state: ChainState, ctx: ExecutionContext) =>
-  state.committee.length === 0 || state.committee.some((m) => m.address === ctx.sender);
+const mayWriteConsensus = (state: ChainState, ctx: ExecutionContext) => state.committee.length === 0 || state.committee.some((m) => m.address === ctx.sender);
 
 /** Insert-or-update a row, as the table does for addSealer/addObserver. */
 function setRole(type: ConsensusRow["type"]) {

@@ -106,7 +106,13 @@ export class RaftEngine implements ConsensusEngine {
     if (this.uncommitted && this.acks.size >= this.quorum) return this.commitUncommitted();
     if (now - this.lastHeartbeat >= HEARTBEAT_MS) {
       this.lastHeartbeat = now;
-      broadcast(this.host, this.sealers, { type: "raft-heartbeat", term: this.term, number: this.ledger.number, hash: this.ledger.head.hash, block: this.uncommitted });
+      broadcast(this.host, this.sealers, {
+        type: "raft-heartbeat",
+        term: this.term,
+        number: this.ledger.number,
+        hash: this.ledger.head.hash,
+        block: this.uncommitted,
+      });
     }
   }
 

@@ -152,7 +152,11 @@ export function loadGroupDefinition(genesisPath: string): GroupDefinition {
 /** Every valid `*.genesis` of the group config folder, by group ID (invalid IDs are skipped, as the node does). */
 export function loadGroupDefinitions(dir: string, log: (line: string) => void): Map<number, GroupDefinition> {
   const groups = new Map<number, GroupDefinition>();
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".genesis")).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".genesis"))
+        .sort()
+    : [];
   for (const file of files) {
     const group = loadGroupDefinition(join(dir, file));
     const id = group.genesis.groupId;
