@@ -442,12 +442,14 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
     expect(node4Urns.length).toBeGreaterThan(1);
     const expectedCreates = node4Urns.map((u) => u.replace(/::node4$/, "::node5").replace(/::node4-/, "::node5-")).sort();
     // Every agency's config.ini [p2p] lists every node of the chain, so every agency's package
-    // changes; of the SDK bundles only agencyD's (its sdk/config.toml now reaches node5); and the diagram.
+    // changes; of the SDK bundles only agencyD's (its sdk/config.toml now reaches node5); the diagram;
+    // and the node registry, which records node5's ID (see Certificates: revocation).
     const changedByNode5 = (u: string) =>
       shortType(urnParts(u).type) === "TextFile" ||
+      shortType(urnParts(u).type) === "NodeRegistry" ||
       (shortType(urnParts(u).type) === "PackageFile" && (urnParts(u).name.endsWith("-package") || urnParts(u).name === "agencyD-sdk-bundle"));
     const expectedUpdates = deployed.filter(changedByNode5).sort();
-    expect(expectedUpdates).toHaveLength(7);
+    expect(expectedUpdates).toHaveLength(8);
 
     topology.agencies.agencyD = { nodes: { node5: { host: "local", p2pPort: 30305, channelPort: 20205, rpcPort: 8550 } } };
     topology.groups["2"].sealers = [...topology.groups["2"].sealers, "node5"];
@@ -482,7 +484,7 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
         .sort(),
     ).toEqual(["create", "update"]);
     expect(byOp.create).toEqual(expectedCreates);
-    expect(byOp.update, "updates: exactly the agencies' packages, agencyD's SDK bundle and the diagram").toEqual(expectedUpdates);
+    expect(byOp.update, "updates: exactly the agencies' packages, agencyD's SDK bundle, the diagram and the node registry").toEqual(expectedUpdates);
     expect(p.changeSummary).toEqual({ create: expectedCreates.length, update: expectedUpdates.length, same: deployed.length - expectedUpdates.length });
   });
 
@@ -504,6 +506,7 @@ describe("real Pulumi engine (pulumi CLI + nodejs language host + dynamic provid
       "agencyD-sdk-bundle",
       "consortium-diagram-mermaid",
       "consortium-diagram-svg",
+      "consortium-node-registry",
     ]);
     expect(Object.keys(applied).filter((op) => !["same", "create", "update"].includes(op))).toEqual([]);
 
