@@ -13,7 +13,7 @@ import type { Model } from "../topology/types";
 import type { CertValidity } from "./chain-pki";
 import { LoadedIssuer, issueCertificate } from "./certificate";
 import { CertificationRequestInfo, decodeRequest, encodeRequestInfo, encodeSignedRequest } from "./csr-encoding";
-import { encodeName } from "./distinguished-name";
+import { attributeShortName, encodeName } from "./distinguished-name";
 import { loadPrivateKey } from "./keys";
 import { OID } from "./oids";
 import { derToPem, pemBlocks } from "./pem";
@@ -68,15 +68,6 @@ export interface ParsedCsr {
   signatureValid: boolean;
 }
 
-const SHORT_NAMES: Record<string, string> = {
-  [OID.commonName]: "CN",
-  [OID.organizationName]: "O",
-  [OID.organizationalUnitName]: "OU",
-  "2.5.4.6": "C",
-  "2.5.4.7": "L",
-  "2.5.4.8": "ST",
-};
-
 /** Reads the first PEM request in `pem` (`CERTIFICATE REQUEST`, or OpenSSL's older `NEW CERTIFICATE REQUEST`). */
 export function parseCsr(pem: string): ParsedCsr {
   const block = pemBlocks(pem).find((b) => b.label === CSR_LABEL || b.label === `NEW ${CSR_LABEL}`);
@@ -85,7 +76,7 @@ export function parseCsr(pem: string): ParsedCsr {
   const spki = request.info.subjectPKInfo;
   const algorithm = request.signatureAlgorithm.algorithm;
   return {
-    subject: request.info.subject.flatMap((rdn) => rdn.map((atv): [string, string] => [SHORT_NAMES[atv.type] ?? atv.type, atv.value.toString()])),
+    subject: request.info.subject.flatMap((rdn) => rdn.map((atv): [string, string] => [attributeShortName(atv.type), atv.value.toString()])),
     publicKeyPem: derToPem(AsnConvert.serialize(spki), "PUBLIC KEY"),
     key: describePublicKey(spki),
     signatureAlgorithmOid: algorithm,

@@ -28,10 +28,15 @@ export function encodeName(dn: DistinguishedName): Name {
   ]);
 }
 
+/** OpenSSL's short name of an attribute type (CN, O, OU, C, L, ST); other types by OID. */
+export function attributeShortName(type: string): string {
+  return SHORT_NAMES[type] ?? type;
+}
+
 /** `/CN=x/O=y/OU=z`, the -subj notation the FISCO docs and scripts use. */
 export function formatName(name: Name): string {
   return name
-    .map((rdn) => rdn.map((atv) => `${SHORT_NAMES[atv.type] ?? atv.type}=${atv.value.toString()}`).join("+"))
+    .map((rdn) => rdn.map((atv) => `${attributeShortName(atv.type)}=${atv.value.toString()}`).join("+"))
     .map((rdn) => "/" + rdn)
     .join("");
 }

@@ -7,12 +7,12 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topologyFromConfigValue } from "../../infra/topology/load";
 import { devTopology } from "./dev-stack";
 import { PROVIDERS, type Registration, byName, settled, startMocks, unwrapSecrets } from "./mock-run";
+import { readTarGz } from "./tar-reader";
 
 const DEFAULT_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ndefault-login-key\n-----END OPENSSH PRIVATE KEY-----";
 const A2_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\na2-login-key\n-----END OPENSSH PRIVATE KEY-----";
@@ -82,22 +82,7 @@ function withoutSecrets(value: unknown): unknown {
 }
 
 /** The files (path → mode) of a base64 tar.gz. */
-function tarEntries(base64: string): Map<string, number> {
-  const tar = gunzipSync(Buffer.from(base64, "base64"));
-  const entries = new Map<string, number>();
-  for (let offset = 0; offset + 512 <= tar.length; ) {
-    const name = tar
-      .subarray(offset, offset + 100)
-      .toString("utf8")
-      .replace(/\0.*$/s, "");
-    if (!name) break;
-    const mode = parseInt(tar.subarray(offset + 100, offset + 108).toString("utf8"), 8);
-    const size = parseInt(tar.subarray(offset + 124, offset + 136).toString("utf8"), 8);
-    entries.set(name, mode);
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return entries;
-}
+const tarEntries = (base64: string): Map<string, number> => new Map([...readTarGz(Buffer.from(base64, "base64"))].map(([name, entry]) => [name, entry.mode]));
 
 /** Site labels (machine and deployDir) of the test's hosts: the names per-site resources carry. */
 const SITE = { local: "local/tmp/bcos-pulumi/dev", a1: "127.0.0.2-2222/srv/fisco", a2: "127.0.0.3-22/opt/fisco" };

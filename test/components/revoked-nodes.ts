@@ -3,10 +3,10 @@
  * longer in the topology (one revoked by an earlier run, one leaving in this run), and readers
  * for the config.ini inside a PackageFile or an install's stdin.
  */
-import { gunzipSync } from "node:zlib";
 import { nodeRegistryProvider, type NodeRegistryInputs } from "../../infra/providers/node-registry-provider";
 import { parseConfigIni } from "../../infra/fisco/parse";
 import { PROVIDERS, type Registration, unwrapSecrets } from "./mock-run";
+import { readTarGz } from "./tar-reader";
 
 /** Revoked by an earlier run (in the previous record's `revoked`). */
 export const SETTLED_ID = "a1".repeat(64);
@@ -34,21 +34,7 @@ export function blacklistOf(configIni: string): string[] {
 }
 
 /** The files of a tar.gz (path → text). */
-export function tarFiles(archive: Buffer): Map<string, string> {
-  const tar = gunzipSync(archive);
-  const files = new Map<string, string>();
-  for (let offset = 0; offset + 512 <= tar.length; ) {
-    const name = tar
-      .subarray(offset, offset + 100)
-      .toString("utf8")
-      .replace(/\0.*$/s, "");
-    if (!name) break;
-    const size = parseInt(tar.subarray(offset + 124, offset + 136).toString("utf8"), 8);
-    files.set(name, tar.subarray(offset + 512, offset + 512 + size).toString("utf8"));
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
+export const tarFiles = (archive: Buffer): Map<string, string> => new Map([...readTarGz(archive)].map(([name, entry]) => [name, entry.text]));
 
 /** The config.ini of `node` in a command's stdin (the install script with the package in it). */
 export function installedConfigIni(r: Registration, node: string): string {

@@ -8,10 +8,9 @@
  * Own port range: p2p 33100+, channel 23100+, JSON-RPC 11300+. Needs what seed-engine.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
-import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rigTopology, run, startEngineStack, type EngineStack } from "../rig/engine-project";
+import { rigTopology, run, startEngineStack, tearDownRigStack, type EngineStack } from "../rig/engine-project";
 import { startSshRig, type SshRig } from "../rig/sshd";
 import { rpcResult, waitFor } from "../standin/harness";
 
@@ -45,18 +44,7 @@ beforeAll(async () => {
   await stack.pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", rig.privateKeyPem]);
 }, 20 * 60_000);
 
-afterAll(async () => {
-  const work = stack?.work;
-  try {
-    if (work && existsSync(join(work, "state"))) await stack!.pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
-    for (const node of NODES) {
-      if (work && existsSync(join(nodeDir(node), "stop.sh"))) await run("bash", ["stop.sh"], { cwd: nodeDir(node), env: process.env, timeoutMs: 30_000 });
-    }
-  } finally {
-    await rig?.stop();
-    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
-  }
-}, 300_000);
+afterAll(() => tearDownRigStack(stack, rig, stack ? NODES.map(nodeDir) : []), 300_000);
 
 describe("a change that would halt a pbft group is refused in preview (stand-in nodes, sshd rig, real engine)", () => {
   it("stop node3 by hand, declare node2 an observer: preview fails with the group, the arithmetic and node3; the lists stay", async () => {

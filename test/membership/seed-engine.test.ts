@@ -12,10 +12,10 @@
  * Own port range: p2p 32500+, channel 22500+, JSON-RPC 10700+. Needs what install-rig.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rigTopology, startEngineStack, type EngineStack } from "../rig/engine-project";
+import { rigTopology, startEngineStack, tearDownRigStack, type EngineStack } from "../rig/engine-project";
 import { RpcClient } from "../../infra/rpc/client";
 import { changeConsensus } from "../../infra/rpc/consensus";
 import { startSshRig, type SshRig } from "../rig/sshd";
@@ -53,15 +53,7 @@ beforeAll(async () => {
   await pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", rig.privateKeyPem]);
 }, 20 * 60_000);
 
-afterAll(async () => {
-  const work = stack?.work;
-  try {
-    if (work && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
-  } finally {
-    await rig?.stop();
-    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
-  }
-}, 300_000);
+afterAll(() => tearDownRigStack(stack, rig), 300_000);
 
 const nodeIdOf = async (node: string): Promise<string> =>
   (await rpcResult<{ nodeId?: string; NodeID?: string }>(port(RPC_BASE, node), "getNodeInfo", [])).NodeID ?? "";

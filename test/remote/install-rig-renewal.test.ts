@@ -12,7 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +20,7 @@ import { keyPairProvider } from "../../infra/providers/key-pair-provider";
 import { RpcClient } from "../../infra/rpc/client";
 import { changeConsensus } from "../../infra/rpc/consensus";
 import { DISTID } from "../crypto/openssl-harness";
-import { run, startEngineStack, type EngineStack } from "../rig/engine-project";
+import { startEngineStack, tearDownRigStack, type EngineStack } from "../rig/engine-project";
 import { startSshRig, type SshRig } from "../rig/sshd";
 import { rpcResult } from "../standin/harness";
 
@@ -138,18 +138,7 @@ beforeAll(async () => {
   await stack.pulumiOk(["config", "set", "--secret", "bcos:sshPrivateKey", "--", rig.privateKeyPem]);
 }, 20 * 60_000);
 
-afterAll(async () => {
-  const work = stack?.work;
-  try {
-    if (work && existsSync(join(work, "state"))) await stack!.pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
-    for (const node of NODES) {
-      if (work && existsSync(join(nodeDir(node), "stop.sh"))) await run("bash", ["stop.sh"], { cwd: nodeDir(node), env: process.env, timeoutMs: 30_000 });
-    }
-  } finally {
-    await rig?.stop();
-    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
-  }
-}, 300_000);
+afterAll(() => tearDownRigStack(stack, rig, stack ? NODES.map(nodeDir) : []), 300_000);
 
 describe("certificates about to expire are renewed without downtime (real engine, sshd rig, stand-in nodes)", () => {
   const before: Record<string, { nodeId: string; key: string; cert: string; ca: string }> = {};

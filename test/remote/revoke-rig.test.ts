@@ -12,14 +12,14 @@
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEcKeyPair, loadPrivateKey } from "../../infra/crypto/keys";
 import { parseConfigIni } from "../../infra/fisco/parse";
 import { toHex } from "../../infra/rpc/hash";
 import { signTransaction } from "../../infra/rpc/transaction";
-import { rigTopology, run, startEngineStack, type EngineStack } from "../rig/engine-project";
+import { rigTopology, run, startEngineStack, tearDownRigStack, type EngineStack } from "../rig/engine-project";
 import { startSshRig, type SshRig } from "../rig/sshd";
 import { rpcResult, waitFor } from "../standin/harness";
 
@@ -43,7 +43,6 @@ let movedNode2 = "";
 
 const deployDir = (host: number) => join(stack!.work, `host${host}`);
 const nodeDir = (node: string) => join(deployDir(PLACEMENT[node]), node);
-const pulumi = (args: string[]) => stack!.pulumi(args);
 const pulumiOk = (args: string[]) => stack!.pulumiOk(args);
 const up = () => pulumiOk(["up", "--yes", "--skip-preview"]);
 const blacklistOn = (node: string) => parseConfigIni(readFileSync(join(nodeDir(node), "config.ini"), "utf8")).blacklist;
@@ -83,13 +82,10 @@ beforeAll(async () => {
 }, 20 * 60_000);
 
 afterAll(async () => {
-  const work = stack?.work;
   try {
     if (movedNode2) await run("bash", ["stop.sh"], { cwd: movedNode2, env: process.env, timeoutMs: 30_000 });
-    if (work && existsSync(join(work, "state"))) await pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
   } finally {
-    await rig?.stop();
-    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
+    await tearDownRigStack(stack, rig);
   }
 }, 300_000);
 

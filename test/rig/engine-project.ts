@@ -199,3 +199,21 @@ export function rigTopology(
   }
   return t;
 }
+
+/**
+ * A rig test's teardown: destroys the stack (if it got a state), stops the nodes whose folders
+ * `nodeDirs` names that still have a stop.sh, stops the rig and removes the work dir (kept with
+ * BCOS_RIG_KEEP for debugging). Never throws for a stack that failed half-way.
+ */
+export async function tearDownRigStack(stack: EngineStack | undefined, rig: SshRig | undefined, nodeDirs: string[] = []): Promise<void> {
+  const work = stack?.work;
+  try {
+    if (work && existsSync(join(work, "state"))) await stack!.pulumi(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
+    for (const dir of work ? nodeDirs : []) {
+      if (existsSync(join(dir, "stop.sh"))) await run("bash", ["stop.sh"], { cwd: dir, env: process.env, timeoutMs: 30_000 });
+    }
+  } finally {
+    await rig?.stop();
+    if (work && !process.env.BCOS_RIG_KEEP) rmSync(work, { recursive: true, force: true });
+  }
+}
