@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Consortium } from "./components";
 import { adoptionOf } from "./components/adoption";
+import { readingStackSettings } from "./components/input-error";
 import { adoptionPlan } from "./infra/import/adoption";
 import type { ImportedKeys, ImportRecord } from "./infra/import/import-record";
 import { topologyFromConfigValue } from "./infra/topology/load";
@@ -16,14 +17,14 @@ import { readHealthTimeoutSeconds, readRenewBeforeDays } from "./infra/topology/
 
 const config = new pulumi.Config("bcos");
 // Throws the validator's message (path, value, fix) on bad input; nothing is registered then.
-const model = topologyFromConfigValue(config.requireObject("topology"));
+const model = readingStackSettings(() => topologyFromConfigValue(config.requireObject("topology")));
 const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
 
 // With chain.install: how long a (re)started node may take to be healthy (default 60 s).
 // Checked here, before anything is registered: a fraction would break the install script.
-const healthTimeoutSeconds = readHealthTimeoutSeconds(config.get("healthTimeoutSeconds"));
+const healthTimeoutSeconds = readingStackSettings(() => readHealthTimeoutSeconds(config.get("healthTimeoutSeconds")));
 // Certificates are re-issued on their keys by the first `up` this many days before expiry (default 30).
-const renewBeforeDays = readRenewBeforeDays(config.get("renewBeforeDays"), model.chain.certValidityDays);
+const renewBeforeDays = readingStackSettings(() => readRenewBeforeDays(config.get("renewBeforeDays"), model.chain.certValidityDays));
 // With chain.install: nodes the user moved to another host or deployDir by hand (see the refusal
 // of such a move in preview for the steps).
 const movedNodes = config.getObject<string[]>("movedNodes");
