@@ -43,7 +43,15 @@ export function signWith(key: LoadedPrivateKey, data: Uint8Array): Buffer {
   const { keyPair } = key;
   if (keyPair.algorithm === "sm2") return sm2Sign(data, key.scalarHex!, keyPair.publicKeyHex!);
   // ECDSA output is DER (r, s) by default, as X.509 wants; RSA is PKCS#1 v1.5.
-  return crypto.sign("sha256", data, keyPair.privateKeyPem);
+  return crypto.sign("sha256", data, keyObjectOf(keyPair));
+}
+
+/** A CA's key decoded once for the many certificates it signs (decoding PEM costs more than signing). */
+const keyObjects = new WeakMap<LoadedPrivateKey["keyPair"], crypto.KeyObject>();
+function keyObjectOf(keyPair: LoadedPrivateKey["keyPair"]): crypto.KeyObject {
+  let keyObject = keyObjects.get(keyPair);
+  if (!keyObject) keyObjects.set(keyPair, (keyObject = crypto.createPrivateKey(keyPair.privateKeyPem)));
+  return keyObject;
 }
 
 const NODE_HASH: Record<string, string> = {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProfileName } from "../crypto/profiles";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/certificate-provider.ts", "certificateProvider");
+const provider = providerStub("infra/providers/certificate-provider.ts", "certificateProvider");
 
 export interface CertificateArgs {
   /** The FISCO certificate profile (subject form, extensions, signature algorithm). */
@@ -24,7 +24,7 @@ export interface CertificateArgs {
 }
 
 /** An X.509 certificate, re-issued only when what it certifies changes or it nears expiry. */
-export class Certificate extends pulumi.dynamic.Resource {
+export class Certificate extends DynamicResource {
   declare readonly certPem: pulumi.Output<string>;
   declare readonly notBefore: pulumi.Output<string>;
   declare readonly notAfter: pulumi.Output<string>;

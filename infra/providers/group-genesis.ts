@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GenesisParams } from "../topology/types";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/group-genesis-provider.ts", "groupGenesisProvider");
+const provider = providerStub("infra/providers/group-genesis-provider.ts", "groupGenesisProvider");
 
 export interface GroupGenesisArgs {
   /** The group id (1..32767). */
@@ -20,7 +20,7 @@ export interface GroupGenesisArgs {
 }
 
 /** A group's `group.N.genesis`, rendered once and kept in state for every present and future member. */
-export class GroupGenesis extends pulumi.dynamic.Resource {
+export class GroupGenesis extends DynamicResource {
   /** The exact file text. */
   declare readonly genesis: pulumi.Output<string>;
   declare readonly timestamp: pulumi.Output<number>;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/host-key-provider.ts", "hostKeyProvider");
+const provider = providerStub("infra/providers/host-key-provider.ts", "hostKeyProvider");
 
 export interface HostKeyArgs {
   host: pulumi.Input<string>;
@@ -13,7 +13,7 @@ export interface HostKeyArgs {
  * secret: it is public) and never refreshed, so a server presenting another key later fails the
  * connection. Replace the resource to trust a new key.
  */
-export class HostKey extends pulumi.dynamic.Resource {
+export class HostKey extends DynamicResource {
   declare readonly host: pulumi.Output<string>;
   declare readonly port: pulumi.Output<number>;
   /** known_hosts form: "ssh-ed25519 AAAA…". */

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 import type { HostedNode } from "../remote/remove-nodes";
 import type { PlacedNode } from "./hosted-nodes-provider";
 
-const provider = delegatingProvider("infra/providers/hosted-nodes-provider.ts", "hostedNodesProvider");
+const provider = providerStub("infra/providers/hosted-nodes-provider.ts", "hostedNodesProvider");
 
 export interface HostedNodesArgs {
   install: pulumi.Input<boolean>;
@@ -18,7 +18,7 @@ export interface HostedNodesArgs {
  * moving to another site, records the groups each node has been in for the rolling order, the
  * nodes that left the topology for NodeRemoval, and removes every node on `pulumi destroy`.
  */
-export class HostedNodes extends pulumi.dynamic.Resource {
+export class HostedNodes extends DynamicResource {
   declare readonly install: pulumi.Output<boolean>;
   declare readonly owner: pulumi.Output<string>;
   /** Node → every group it has been declared in while installed. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyAlgorithm } from "../crypto/types";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/key-pair-provider.ts", "keyPairProvider");
+const provider = providerStub("infra/providers/key-pair-provider.ts", "keyPairProvider");
 
 export interface KeyPairArgs {
   /** `sm2`, `secp256k1` or `rsa2048`. Changing it replaces the key (and so everything it signs). */
@@ -12,7 +12,7 @@ export interface KeyPairArgs {
 }
 
 /** A private key made once and kept in state as a secret; diffs never regenerate it. */
-export class KeyPair extends pulumi.dynamic.Resource {
+export class KeyPair extends DynamicResource {
   declare readonly algorithm: pulumi.Output<KeyAlgorithm>;
   /** PEM PKCS#8; secret. */
   declare readonly privateKeyPem: pulumi.Output<string>;

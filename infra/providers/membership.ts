@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GenesisParams } from "../topology/types";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 import type { DeclaredRole, EndpointDescriptor } from "./membership-provider";
 
-const provider = delegatingProvider("infra/providers/membership-provider.ts", "membershipProvider");
+const provider = providerStub("infra/providers/membership-provider.ts", "membershipProvider");
 
 export interface MembershipArgs {
   groupId: pulumi.Input<number>;
@@ -29,7 +29,7 @@ export interface MembershipArgs {
  * with quorum-safe membership transactions; `pulumi refresh` reads them back, so a change made by
  * hand shows as drift.
  */
-export class Membership extends pulumi.dynamic.Resource {
+export class Membership extends DynamicResource {
   declare readonly groupId: pulumi.Output<number>;
   /** As the chain reports them after the last up or refresh. */
   declare readonly roles: pulumi.Output<Record<string, DeclaredRole>>;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KnownNode } from "../topology/revoked-nodes";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/node-registry-provider.ts", "nodeRegistryProvider");
+const provider = providerStub("infra/providers/node-registry-provider.ts", "nodeRegistryProvider");
 
 export interface NodeRegistryArgs {
   /** Node name → node ID, for every node the topology declares now. */
@@ -13,7 +13,7 @@ export interface NodeRegistryArgs {
  * Every node ID the stack has had, and those no node declares now (see node-registry-provider.ts):
  * the IDs every remaining node's config.ini blacklists.
  */
-export class NodeRegistry extends pulumi.dynamic.Resource {
+export class NodeRegistry extends DynamicResource {
   /** Every node ID ever declared, with its name, first seen first. */
   declare readonly known: pulumi.Output<KnownNode[]>;
   /** Node IDs of nodes that left the topology. */

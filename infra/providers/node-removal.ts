@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HostedNode } from "../remote/remove-nodes";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/node-removal-provider.ts", "nodeRemovalProvider");
+const provider = providerStub("infra/providers/node-removal-provider.ts", "nodeRemovalProvider");
 
 export interface NodeRemovalArgs {
   owner: pulumi.Input<string>;
@@ -12,7 +12,7 @@ export interface NodeRemovalArgs {
 }
 
 /** Removes nodes that left the topology, after the membership changes (see node-removal-provider.ts). */
-export class NodeRemoval extends pulumi.dynamic.Resource {
+export class NodeRemoval extends DynamicResource {
   constructor(name: string, args: NodeRemovalArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       provider,

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RenderedFile } from "../fisco/rendered-file";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/package-file-provider.ts", "packageFileProvider");
+const provider = providerStub("infra/providers/package-file-provider.ts", "packageFileProvider");
 
 export interface PackageFileArgs {
   /** Where to write the .tar.gz; relative to the project directory unless absolute. */
@@ -12,7 +12,7 @@ export interface PackageFileArgs {
 }
 
 /** A handover package written to local disk with mode 0600. */
-export class PackageFile extends pulumi.dynamic.Resource {
+export class PackageFile extends DynamicResource {
   declare readonly path: pulumi.Output<string>;
   declare readonly sha256: pulumi.Output<string>;
   declare readonly fileCount: pulumi.Output<number>;

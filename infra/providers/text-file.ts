@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/text-file-provider.ts", "textFileProvider");
+const provider = providerStub("infra/providers/text-file-provider.ts", "textFileProvider");
 
 export interface TextFileArgs {
   /** Where to write; relative to the project directory unless absolute. */
@@ -11,7 +11,7 @@ export interface TextFileArgs {
 }
 
 /** A public text file written to local disk (mode 0644), e.g. the consortium's diagram. */
-export class TextFile extends pulumi.dynamic.Resource {
+export class TextFile extends DynamicResource {
   declare readonly path: pulumi.Output<string>;
   declare readonly sha256: pulumi.Output<string>;
 

@@ -7,12 +7,22 @@
 import * as http from "node:http";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { delegatingProvider } from "../../infra/providers/delegating-provider";
+import { providerStub } from "../../infra/providers/delegating-provider";
 import { createMembershipProvider, foundRoles, roleChanges, type MembershipInputs } from "../../infra/providers/membership-provider";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const id = (n: number) => String(n).repeat(128);
+
+/** The provider a stub names, loaded as the provider process loads it (a module run from the project directory). */
+function providerOfStub(stub: string): pulumi.dynamic.ResourceProvider {
+  const module: { exports: { handler?: () => pulumi.dynamic.ResourceProvider } } = { exports: {} };
+  new Function("exports", "require", stub)(module.exports, createRequire(path.join(process.cwd(), "stub.js")));
+  return module.exports.handler!();
+}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -147,7 +157,7 @@ describe("membership provider", () => {
     expect(await provider.read!("group-1", props)).toEqual({ id: "group-1", props });
   });
 
-  it("read through the delegating provider reaches the implementation's read: the chain's lists replace the recorded roles", async () => {
+  it("read through the provider stub reaches the implementation's read: the chain's lists replace the recorded roles", async () => {
     // node0 answers (a minimal JSON-RPC responder, not a FISCO node) and lists node1 as a sealer; node1 and node2 are down.
     const node0 = await answeringNode({
       getClientVersion: { "FISCO-BCOS Version": "2.11.0 gm", "Chain Id": "1", "Supported Version": "2.11.0" },
@@ -159,7 +169,7 @@ describe("membership provider", () => {
       getObserverList: [],
     });
     try {
-      const delegating = delegatingProvider("infra/providers/membership-provider.ts", "membershipProvider");
+      const delegating = providerOfStub(providerStub("infra/providers/membership-provider.ts", "membershipProvider"));
       const recorded = await inputs();
       recorded.endpoints.node0 = { ...recorded.endpoints.node0, rpcPort: node0.port };
       const refreshed = { ...recorded, roles: { node0: "sealer", node1: "sealer", node2: "free" } };
