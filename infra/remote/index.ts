@@ -2,6 +2,7 @@
 export { BINARY_INSTALL_STDIN, binaryInstallCommand, type BinaryInstall, type BinaryOrigin } from "./binary-script";
 export { binaryRevision } from "./binary-revision";
 export { hostMachine, hostSite, type HostSite } from "./host-site";
+export { installedNodes, installedNodesCommand, type InstalledNodes, type NodeFolders } from "./installed-nodes";
 export { nodeInstallCommand, nodeInstallStdin, type NodeInstall } from "./node-script";
 export { nodePackageBase64 } from "./node-package";
 export { nodeRemovalScript, type NodeRemoval } from "./removal-script";
