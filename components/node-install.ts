@@ -9,6 +9,7 @@ import {
   hostMachine,
   hostSite,
   installedNodes,
+  membershipPredecessors,
   nodeInstallCommand,
   nodeInstallStdin,
   rollingPredecessors,
@@ -217,6 +218,11 @@ export class NodeInstall extends pulumi.ComponentResource {
       );
     }
     this.registerOutputs({});
+  }
+
+  /** Per group: the groups whose Membership must be applied before its own (membershipPredecessors). */
+  membershipOrder(): pulumi.Output<Map<number, number[]>> {
+    return this.seen.apply((seen) => membershipPredecessors(this.model, seen));
   }
 
   /**

@@ -7,5 +7,5 @@ export { nodeInstallCommand, nodeInstallStdin, type NodeInstall } from "./node-s
 export { nodePackageBase64 } from "./node-package";
 export { nodeRemovalScript, type NodeRemoval } from "./removal-script";
 export { removeHostedNodes, type HostedNode } from "./remove-nodes";
-export { rollingPredecessors } from "./rolling-order";
+export { membershipPredecessors, rollingPredecessors } from "./rolling-order";
 export { bashCommand, shellAssignments, shellQuote } from "./shell-quote";

@@ -39,3 +39,17 @@ export function rollingPredecessors(model: Model, seen: Record<string, readonly 
   }
   return predecessors;
 }
+
+/**
+ * For each declared group, the groups whose membership change must be done before its own: every
+ * group with a lower id that shares a member with it (declared, or declared before: `seen`), so
+ * the steps on one node happen one group at a time. Groups with no node in common change at once.
+ */
+export function membershipPredecessors(model: Model, seen: Record<string, readonly number[]> = {}): Map<number, number[]> {
+  const members = new Map<number, Set<string>>(model.groups.map((g) => [g.id, new Set([...g.sealers, ...g.observers, ...g.free])]));
+  for (const [node, groups] of Object.entries(seen)) for (const group of groups) members.get(group)?.add(node);
+  const ids = [...members.keys()].sort((a, b) => a - b);
+  return new Map(
+    ids.map((id) => [id, ids.filter((other) => other < id && [...members.get(other)!].some((n) => members.get(id)!.has(n)))] as [number, number[]]),
+  );
+}

@@ -1,6 +1,6 @@
 /** rollingPredecessors: which node installs wait for which, so a group's members go one at a time. */
 import { describe, expect, it } from "vitest";
-import { rollingPredecessors } from "../../infra/remote";
+import { membershipPredecessors, rollingPredecessors } from "../../infra/remote";
 import type { Group, Model } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
 import { devModel } from "../components/dev-stack";
@@ -107,5 +107,21 @@ describe("rollingPredecessors", () => {
         }
       }
     }
+  });
+});
+
+describe("membershipPredecessors", () => {
+  it("lets groups with no node in common change at once, and orders groups sharing a node by id", () => {
+    const model = fourNodes({ "1": { sealers: ["n0", "n1"] }, "2": { sealers: ["n2", "n3"] }, "3": { sealers: ["n1"], observers: ["n3"] } });
+    expect(Object.fromEntries(membershipPredecessors(model))).toEqual({ 1: [], 2: [], 3: [1, 2] });
+  });
+
+  it("counts a node declared in a group before (seen) as sharing it", () => {
+    const model = fourNodes({ "1": { sealers: ["n0", "n1"] }, "2": { sealers: ["n2", "n3"] } });
+    expect(Object.fromEntries(membershipPredecessors(model, { n1: [1, 2] }))).toEqual({ 1: [], 2: [1] });
+  });
+
+  it("the dev stack: group 2 (node3, node4) waits for group 1, which holds node3", () => {
+    expect(Object.fromEntries(membershipPredecessors(devModel()))).toEqual({ 1: [], 2: [1] });
   });
 });
