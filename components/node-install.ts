@@ -228,13 +228,15 @@ export class NodeInstall extends pulumi.ComponentResource {
   /**
    * Which nodes of `sites` (hosts sharing a machine and deployDir) have their folder already: one
    * question per machine, once its login and host keys are known. A machine that cannot be asked
-   * counts all its nodes as installed (the old one-at-a-time order), with a warning.
+   * counts all its nodes as installed (the old one-at-a-time order), with a warning. A preview
+   * runs no install, so it asks no host (CI may not reach them) and counts every node.
    */
   private askInstalled(
     model: Model,
     sites: Host[][],
     connections: Map<string, command.types.input.remote.ConnectionArgs | undefined>,
   ): pulumi.Output<string[]> {
+    if (pulumi.runtime.isDryRun()) return pulumi.output(model.nodes.map((n) => n.name));
     const folders = sites.map((named): pulumi.Output<NodeFolders> => {
       const host = named[0];
       const nodes = model.nodes.filter((n) => named.some((h) => h.name === n.host)).map((n) => n.name);
