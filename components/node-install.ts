@@ -51,9 +51,10 @@ const machineLabel = (host: Host) => hostMachine(host).replace(/[[\]]/g, "").rep
  * group the nodes whose folder is already on their host are installed one after another
  * (rolling-order.ts), so an update restarts at most one of a group's sealers at a time; a node
  * not installed yet is only started, so it waits for no one (a first install runs on every host
- * at once). Which folders exist is asked of the hosts (installed-nodes.ts). `rollOut` adds a second pass in the same order, for
- * what may only change after nodes that left the topology are removed (their blacklisting). SSH hosts are reached with `@pulumi/command`'s remote
- * resources, `local` hosts with local ones.
+ * at once). Which folders exist is asked of the hosts (installed-nodes.ts). `rollOut` adds a
+ * second pass in the same order, for what may only change after nodes that left the topology are
+ * removed (their blacklisting). SSH hosts are reached with `@pulumi/command`'s remote resources,
+ * `local` hosts with local ones.
  *
  * Nothing here is keyed by a host's name: renaming a host changes no resource. Every resource
  * keeps what it did on the host when it leaves the program (`retainOnDelete`): turning
