@@ -109,7 +109,8 @@ async function pulumiSteps(rows: Row[], render100: number): Promise<void> {
 async function installRun(nodes: number, hostCount: number): Promise<{ wallMs: number; peakRssMiB: number }> {
   const { startSshRig } = await import("../test/rig/sshd");
   const { ensureStandinBuilt } = await import("../test/standin/build");
-  const rig = await startSshRig({ hosts: hostCount });
+  // Membership reaches node RPC ports through SSH forwarding, which the rig turns off by default.
+  const rig = await startSshRig({ hosts: hostCount, extraConfig: ["Match all", "AllowTcpForwarding local"] });
   let stack: BenchStack | undefined;
   try {
     stack = await startBenchStack(repoRoot, `bcos-bench-install${nodes}-`);
@@ -123,6 +124,11 @@ async function installRun(nodes: number, hostCount: number): Promise<{ wallMs: n
       },
     });
     topology.chain.binary = { path: binary };
+    // The rig's hosts are one machine: every node gets its own ports (below the rig's sshd ports, 22000+, and the tests' ranges).
+    let i = 0;
+    for (const agency of Object.values(topology.agencies) as { nodes: Record<string, Record<string, unknown>> }[]) {
+      for (const node of Object.values(agency.nodes)) Object.assign(node, { p2pPort: 14000 + i, channelPort: 15000 + i, rpcPort: 16000 + i++ });
+    }
     // One rig host: every agency's host entry names the same machine, so one deployDir.
     if (hostCount === 1) for (const h of Object.values(topology.hosts) as { deployDir: string }[]) h.deployDir = join(stack.work, "host0");
     stack.writeTopology(topology, { "bcos:healthTimeoutSeconds": 120 });

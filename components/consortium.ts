@@ -310,7 +310,12 @@ export class Consortium extends pulumi.ComponentResource {
           governanceKeyPem: governanceKey.privateKeyPem,
         },
         // Dropping a Membership changes nothing on the chain: kept out of the preview's deletions.
-        { parent: owner, dependsOn: installs, retainOnDelete: true },
+        // Groups sharing a node change one after another (NodeInstall.membershipOrder).
+        {
+          parent: owner,
+          dependsOn: install.membershipOrder().apply((o) => [...installs, ...o.get(group.id)!.map((id) => this.memberships[id])]),
+          retainOnDelete: true,
+        },
       );
     }
   }

@@ -8,12 +8,15 @@ import {
   binaryRevision,
   hostMachine,
   hostSite,
+  installedNodes,
+  membershipPredecessors,
   nodeInstallCommand,
   nodeInstallStdin,
   rollingPredecessors,
   shellQuote,
   type BinaryOrigin,
   type HostSite,
+  type NodeFolders,
 } from "../infra/remote";
 import { HostKey } from "../infra/providers/host-key";
 import type { Host, Model } from "../infra/topology/types";
@@ -45,10 +48,13 @@ const machineLabel = (host: Host) => hostMachine(host).replace(/[[\]]/g, "").rep
 /**
  * Puts the chain on its hosts: per site (machine and deployDir) the node binary (uploaded, or
  * downloaded there, then checked), per node its folder, started and health-checked. Within each
- * group the nodes are installed one after another (rolling-order.ts), so an update restarts at
- * most one of a group's sealers at a time. `rollOut` adds a second pass in the same order, for
- * what may only change after nodes that left the topology are removed (their blacklisting). SSH hosts are reached with `@pulumi/command`'s remote
- * resources, `local` hosts with local ones.
+ * group the nodes whose folder is already on their host are installed one after another
+ * (rolling-order.ts), so an update restarts at most one of a group's sealers at a time; a node
+ * not installed yet is only started, so it waits for no one (a first install runs on every host
+ * at once). Which folders exist is asked of the hosts (installed-nodes.ts). `rollOut` adds a
+ * second pass in the same order, for what may only change after nodes that left the topology are
+ * removed (their blacklisting). SSH hosts are reached with `@pulumi/command`'s remote resources,
+ * `local` hosts with local ones.
  *
  * Nothing here is keyed by a host's name: renaming a host changes no resource. Every resource
  * keeps what it did on the host when it leaves the program (`retainOnDelete`): turning
@@ -64,15 +70,23 @@ export class NodeInstall extends pulumi.ComponentResource {
   readonly hostKeys: Record<string, HostKey> = {};
   /** Per node name: the second pass's install command (see `rollOut`). */
   readonly rolledOut: Record<string, pulumi.Resource> = {};
-  /** Per node: how its install runs, for the second pass. */
-  private readonly runs = new Map<string, { connection: command.types.input.remote.ConnectionArgs | undefined; install: string }>();
-  private readonly order: pulumi.Output<Map<string, string[]>>;
+  /** Per node: how its install runs, and its first pass's package, for the second pass. */
+  private readonly runs = new Map<
+    string,
+    { connection: command.types.input.remote.ConnectionArgs | undefined; install: string; packageBase64: pulumi.Input<string> }
+  >();
+  private readonly model: Model;
+  /** Every group each node has been declared in (HostedNodes). */
+  private readonly seen: pulumi.Output<Record<string, number[]>>;
+  /** The nodes whose folder was on their host before this run (asked of the hosts). */
+  private readonly installedBefore: pulumi.Output<string[]>;
   private readonly resourceName: string;
 
   constructor(name: string, args: NodeInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:NodeInstall", name, {}, opts);
     const { model } = args;
     this.resourceName = name;
+    this.model = model;
     const binary = model.chain.binary;
     if (!binary) throw new Error("chain.install is true but chain.binary is not set");
     const revision = binaryRevision(binary);
@@ -167,8 +181,13 @@ export class NodeInstall extends pulumi.ComponentResource {
         );
       }
     }
-    const order = args.recordPlacement(this).apply((seen) => rollingPredecessors(model, seen));
-    this.order = order;
+    this.seen = args.recordPlacement(this);
+    this.installedBefore = this.askInstalled(
+      model,
+      [...sites.values()].map((s) => s.hosts),
+      connections,
+    );
+    const order = pulumi.all([this.seen, this.installedBefore]).apply(([seen, installed]) => rollingPredecessors(model, seen, new Set(installed)));
     for (const node of model.nodes) {
       const host = hosts.get(node.host)!;
       const site = hostSite(host);
@@ -181,7 +200,7 @@ export class NodeInstall extends pulumi.ComponentResource {
         owner: args.owner,
         expectLedger: moved.has(node.name),
       });
-      this.runs.set(node.name, { connection: connections.get(host.name), install });
+      this.runs.set(node.name, { connection: connections.get(host.name), install, packageBase64: args.packages[node.name] });
       this.nodes[node.name] = hostCommand(
         `${name}-node-${node.name}`,
         connections.get(host.name),
@@ -202,14 +221,62 @@ export class NodeInstall extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
+  /** Per group: the groups whose Membership must be applied before its own (membershipPredecessors). */
+  membershipOrder(): pulumi.Output<Map<number, number[]>> {
+    return this.seen.apply((seen) => membershipPredecessors(this.model, seen));
+  }
+
+  /**
+   * Which nodes of `sites` (hosts sharing a machine and deployDir) have their folder already: one
+   * question per machine, once its login and host keys are known. A machine that cannot be asked
+   * counts all its nodes as installed (the old one-at-a-time order), with a warning. A preview
+   * runs no install, so it asks no host (CI may not reach them) and counts every node.
+   */
+  private askInstalled(
+    model: Model,
+    sites: Host[][],
+    connections: Map<string, command.types.input.remote.ConnectionArgs | undefined>,
+  ): pulumi.Output<string[]> {
+    if (pulumi.runtime.isDryRun()) return pulumi.output(model.nodes.map((n) => n.name));
+    const folders = sites.map((named): pulumi.Output<NodeFolders> => {
+      const host = named[0];
+      const nodes = model.nodes.filter((n) => named.some((h) => h.name === n.host)).map((n) => n.name);
+      const c = connections.get(host.name);
+      if (c === undefined || host.connection.kind !== "ssh") return pulumi.output({ access: "local" as const, deployDir: host.deployDir, nodes });
+      const { port, user } = host.connection;
+      return pulumi.all([c.privateKey!, c.hostKey!]).apply(([privateKey, hostKey]) => ({
+        access: { address: host.address, port, user, privateKey, hostKey },
+        deployDir: host.deployDir,
+        nodes,
+      }));
+    });
+    return pulumi.all(folders).apply(async (list) => {
+      const { installed, unanswered } = await installedNodes(list);
+      for (const line of unanswered) {
+        pulumi.log.warn(`could not ask ${line}; its nodes are installed one at a time in their groups, as if they ran`, this);
+      }
+      return [...installed].sort();
+    });
+  }
+
   /**
    * A second pass of the same installs after `after` (the removal of nodes that left the
    * topology), with `packages` (per node) that differ from the first pass only in what must wait
    * for it: the left nodes' IDs in [certificate_blacklist]. Same rolling order, each node healthy
    * with its peers before the next; a node whose files equal the first pass's is not restarted.
+   * A node that was not installed before this run and gets the first pass's package again may
+   * not be stopped (its first pass just wrote those files), so it waits for no one here either.
    */
   rollOut(packages: Record<string, pulumi.Input<string>>, after: pulumi.Resource): void {
     const name = this.resourceName;
+    const model = this.model;
+    const unchanged = pulumi.all(
+      Object.fromEntries([...this.runs].map(([node, run]) => [node, pulumi.all([run.packageBase64, packages[node]]).apply(([a, b]) => a === b)])),
+    );
+    const order = pulumi.all([this.seen, this.installedBefore, unchanged]).apply(([seen, installed, same]) => {
+      const mayStop = new Set(model.nodes.map((n) => n.name).filter((n) => installed.includes(n) || !same[n]));
+      return rollingPredecessors(model, seen, mayStop);
+    });
     for (const [node, run] of this.runs) {
       this.rolledOut[node] = hostCommand(
         `${name}-revocation-${node}`,
@@ -219,7 +286,7 @@ export class NodeInstall extends pulumi.ComponentResource {
           parent: this,
           retainOnDelete: true,
           additionalSecretOutputs: ["stdin"],
-          dependsOn: this.order.apply((o) => [after, this.nodes[node], ...o.get(node)!.map((p) => this.rolledOut[p])]),
+          dependsOn: order.apply((o) => [after, this.nodes[node], ...o.get(node)!.map((p) => this.rolledOut[p])]),
         },
       );
     }

@@ -4,7 +4,7 @@
  * what stays on hosts when a resource leaves the program, and in which order a group's nodes go.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,6 +25,8 @@ const PLACEMENT = { node0: "local", node1: "local", node2: "a1", node3: "a1", no
 
 let registrations: Registration[];
 let workDir: string;
+/** The local host's deployDir: node0's folder is there already (installed), node1's is not. */
+const LOCAL_DIR = mkdtempSync(path.join(tmpdir(), "bcos-node-install-local-"));
 let binaryPath: string;
 
 function topology(): Record<string, unknown> {
@@ -35,6 +37,7 @@ function topology(): Record<string, unknown> {
   };
   t.chain.install = true;
   t.chain.binary = { path: binaryPath };
+  (t.hosts.local as { deployDir: string }).deployDir = LOCAL_DIR;
   t.hosts.a1 = { address: "127.0.0.2", connection: { ssh: { port: 2222, user: "fisco" } }, deployDir: "/srv/fisco" };
   t.hosts.a2 = { address: "127.0.0.3", connection: { ssh: { user: "bcos", privateKeyConfig: "sshKeyA2", hostKey: A2_HOST_KEY } }, deployDir: "/opt/fisco" };
   for (const agency of Object.values(t.agencies)) {
@@ -47,6 +50,8 @@ beforeAll(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), "bcos-node-install-"));
   binaryPath = path.join(workDir, "fisco-bcos");
   writeFileSync(binaryPath, "#!/bin/sh\necho 'FISCO-BCOS Version : 2.11.1 gm'\n", { mode: 0o755 });
+  mkdirSync(path.join(LOCAL_DIR, "node0"));
+  writeFileSync(path.join(LOCAL_DIR, "node0", "config.ini"), "");
   // No SSH server under mocks: the first-use probe "sees" a fixed key.
   PROVIDERS[HOST_KEY_TYPE] ??= {
     create: async (inputs: { host: string; port: number }) => ({
@@ -60,7 +65,10 @@ beforeAll(async () => {
   await settled();
 });
 
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+  rmSync(LOCAL_DIR, { recursive: true, force: true });
+});
 
 const commands = () => registrations.filter((r) => r.type.startsWith("command:"));
 const parentName = (r: Registration) => registrations.find((p) => p.urn === r.parent)?.name ?? "";
@@ -85,8 +93,8 @@ function withoutSecrets(value: unknown): unknown {
 const tarEntries = (base64: string): Map<string, number> => new Map([...readTarGz(Buffer.from(base64, "base64"))].map(([name, entry]) => [name, entry.mode]));
 
 /** Site labels (machine and deployDir) of the test's hosts: the names per-site resources carry. */
-const SITE = { local: "local/tmp/bcos-pulumi/dev", a1: "127.0.0.2-2222/srv/fisco", a2: "127.0.0.3-22/opt/fisco" };
-const DEPLOY_DIR = { local: "/tmp/bcos-pulumi/dev", a1: "/srv/fisco", a2: "/opt/fisco" };
+const SITE = { local: `local${LOCAL_DIR}`, a1: "127.0.0.2-2222/srv/fisco", a2: "127.0.0.3-22/opt/fisco" };
+const DEPLOY_DIR = { local: LOCAL_DIR, a1: "/srv/fisco", a2: "/opt/fisco" };
 
 describe("commands per site and node", () => {
   it("registers the install component under the consortium, with every command under it", () => {
@@ -219,7 +227,7 @@ describe("what stays on hosts when a resource leaves the program", () => {
       deleteData: false,
       groups: [1],
     });
-    expect(inputs.nodes.node0).toMatchObject({ site: "local /tmp/bcos-pulumi/dev", connection: { kind: "local" }, groups: [1] });
+    expect(inputs.nodes.node0).toMatchObject({ site: `local ${LOCAL_DIR}`, connection: { kind: "local" }, groups: [1] });
     expect(inputs.nodes.node3.groups).toEqual([1, 2]);
     expect(String(inputs.nodes.node0.nodeId)).toMatch(/^[0-9a-f]{128}$/);
   });
@@ -271,12 +279,18 @@ describe("order", () => {
       .map((u) => u.replace(/.*::install-node-/, ""))
       .sort();
 
-  it("installs group 1's nodes node0 → node1 → node2 → node3, then group 2's node3 → node4", () => {
+  it("installs the nodes already on their hosts one at a time per group: node0 → node2 → node3 in group 1, node3 → node4 in group 2", () => {
+    // node0's folder is on the local host; the SSH hosts cannot be reached under mocks, so their
+    // nodes (node2, node3, node4) count as installed.
     expect(nodeInstallsBefore("node0")).toEqual([]);
-    expect(nodeInstallsBefore("node1")).toEqual(["node0"]);
-    expect(nodeInstallsBefore("node2")).toEqual(["node1"]);
+    expect(nodeInstallsBefore("node2")).toEqual(["node0"]);
     expect(nodeInstallsBefore("node3")).toEqual(["node2"]);
     expect(nodeInstallsBefore("node4")).toEqual(["node3"]);
+  });
+
+  it("starts a node whose folder is not on its host yet (node1) without waiting, and no one waits for it", () => {
+    expect(nodeInstallsBefore("node1")).toEqual([]);
+    for (const node of Object.keys(PLACEMENT)) expect(nodeInstallsBefore(node), node).not.toContain("node1");
   });
 
   it("installs a node after the placement record and its site's binary, and checks an SSH site's binary after the upload into its folder", () => {

@@ -1,6 +1,6 @@
 /** rollingPredecessors: which node installs wait for which, so a group's members go one at a time. */
 import { describe, expect, it } from "vitest";
-import { rollingPredecessors } from "../../infra/remote";
+import { membershipPredecessors, rollingPredecessors } from "../../infra/remote";
 import type { Group, Model } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
 import { devModel } from "../components/dev-stack";
@@ -52,7 +52,16 @@ describe("rollingPredecessors", () => {
     expect(asObject(rollingPredecessors(model, { gone: [1], n3: [7] }))).toEqual({ n0: [], n1: ["n0"], n2: [], n3: [] });
   });
 
-  it("for random groups and histories: no cycle, and every pair of a group's members (declared or seen) is ordered", () => {
+  it("leaves nodes without a folder on their host out of every chain: they are only started, so a first install runs at once", () => {
+    expect(asObject(rollingPredecessors(devModel(), {}, new Set()))).toEqual({ node0: [], node1: [], node2: [], node3: [], node4: [] });
+  });
+
+  it("chains the installed nodes around a new one: node2 waits for node0 when node1 has no folder yet", () => {
+    const order = rollingPredecessors(devModel(), {}, new Set(["node0", "node2", "node3", "node4"]));
+    expect(asObject(order)).toEqual({ node0: [], node1: [], node2: ["node0"], node3: ["node2"], node4: ["node3"] });
+  });
+
+  it("for random groups, histories and installed sets: no cycle, and every pair of a group's installed members (declared or seen) is ordered", () => {
     let seed = 42;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -68,7 +77,8 @@ describe("rollingPredecessors", () => {
       }
       const model = { nodes: names.map((name) => ({ name })), groups } as unknown as Model;
       const seen = Object.fromEntries(names.filter(() => random(3) === 0).map((n) => [n, [1 + random(4)]]));
-      const order = rollingPredecessors(model, seen);
+      const mayStop = round % 2 ? undefined : new Set(names.filter(() => random(3) !== 0));
+      const order = rollingPredecessors(model, seen, mayStop);
       // Acyclic: a depth-first walk never meets a node on its own path.
       const state = new Map<string, "open" | "done">();
       const visit = (n: string): void => {
@@ -79,10 +89,17 @@ describe("rollingPredecessors", () => {
         state.set(n, "done");
       };
       names.forEach(visit);
+      // A node its install never stops waits for no one, and no one waits for it.
+      for (const n of names.filter((n) => mayStop && !mayStop.has(n))) {
+        expect(order.get(n), `${n} in round ${round}`).toEqual([]);
+        for (const m of names) expect(order.get(m), `${m} waits for ${n} in round ${round}`).not.toContain(n);
+      }
       // Every two members of a group are ordered: one (transitively) waits for the other.
       const waitsFor = (a: string, b: string): boolean => order.get(a)!.some((p) => p === b || waitsFor(p, b));
       for (const g of groups) {
-        const members = new Set([...g.sealers, ...g.observers, ...g.free, ...Object.keys(seen).filter((n) => seen[n].includes(g.id))]);
+        const members = new Set(
+          [...g.sealers, ...g.observers, ...g.free, ...Object.keys(seen).filter((n) => seen[n].includes(g.id))].filter((n) => !mayStop || mayStop.has(n)),
+        );
         const list = [...members];
         for (let i = 0; i < list.length; i++) {
           for (let j = i + 1; j < list.length; j++)
@@ -90,5 +107,21 @@ describe("rollingPredecessors", () => {
         }
       }
     }
+  });
+});
+
+describe("membershipPredecessors", () => {
+  it("lets groups with no node in common change at once, and orders groups sharing a node by id", () => {
+    const model = fourNodes({ "1": { sealers: ["n0", "n1"] }, "2": { sealers: ["n2", "n3"] }, "3": { sealers: ["n1"], observers: ["n3"] } });
+    expect(Object.fromEntries(membershipPredecessors(model))).toEqual({ 1: [], 2: [], 3: [1, 2] });
+  });
+
+  it("counts a node declared in a group before (seen) as sharing it", () => {
+    const model = fourNodes({ "1": { sealers: ["n0", "n1"] }, "2": { sealers: ["n2", "n3"] } });
+    expect(Object.fromEntries(membershipPredecessors(model, { n1: [1, 2] }))).toEqual({ 1: [], 2: [1] });
+  });
+
+  it("the dev stack: group 2 (node3, node4) waits for group 1, which holds node3", () => {
+    expect(Object.fromEntries(membershipPredecessors(devModel()))).toEqual({ 1: [], 2: [1] });
   });
 });
