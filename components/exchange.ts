@@ -17,7 +17,7 @@ import {
   type Published,
   type TrustAnchors,
   verifyPublished,
-  type ChainCaFingerprints,
+  type KeyFingerprints,
 } from "../infra/exchange/exchange";
 import { type ExchangeSetting, stackNameOf } from "../infra/party/settings";
 import { type Wait, type WaitingFor, waitingFor, waitingLine } from "../infra/party/waiting";
@@ -110,8 +110,8 @@ export interface PinnedCommittee {
 /** An agency's trust in the committee: the chain CA keys pinned on first contact (see TrustPin). */
 export function pinCommittee(read: ReadBundle, opts?: pulumi.CustomResourceOptions): PinnedCommittee {
   const seen = fingerprintsOf(anchorsOf(read.bundle));
-  const pin = new TrustPin("committee-trust", { source: read.published.source, fingerprints: seen }, opts);
-  const bundle = pin.fingerprints.apply((pinned: ChainCaFingerprints) => {
+  const pin = new TrustPin("committee-trust", { party: "committee", source: read.published.source, fingerprints: seen }, opts);
+  const bundle = pin.fingerprints.apply((pinned: KeyFingerprints) => {
     // The engine refuses a mismatch in check; this guards a run whose pin was just replaced or faked in state.
     if (pinned.gm !== seen.gm || pinned.std !== seen.std) throw new Error(`${read.published.source}: the committee's chain CA keys are not the pinned ones`);
     return read.bundle;

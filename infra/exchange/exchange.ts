@@ -13,7 +13,9 @@
  *   Once certified, the bundle carries the agency certificate, which the reader checks was issued
  *   by the chain CA it trusts (the committee: its own; an agency: the pinned committee's). Before
  *   that, it carries its CSRs and is signed with the key the GM CSR carries; the reader checks
- *   the request against the approved plan (subject, key type, its own signature).
+ *   the request against the approved plan (subject, key type, its own signature). The committee
+ *   pins the keys of the requests it certifies (TrustPin per agency): a later request on other
+ *   keys (a bundle swapped on the USB stick) is refused until it is confirmed and the pin replaced.
  */
 import { createHash } from "node:crypto";
 import { publicKeyOfCertificate } from "../crypto/adopted-certificate";
@@ -39,8 +41,8 @@ export interface TrustAnchors {
   std?: string;
 }
 
-/** The chain CA keys an agency pinned: sha256 of each CA's SubjectPublicKeyInfo (PEM text), hex. */
-export interface ChainCaFingerprints {
+/** A party's pinned keys, GM and standard: sha256 of each SubjectPublicKeyInfo (PEM text), hex. */
+export interface KeyFingerprints {
   gm?: string;
   std?: string;
 }
@@ -56,7 +58,11 @@ export function anchorsOf(committee: PartyBundle): TrustAnchors {
 }
 
 /** What an agency pins of the committee: the chain CA keys, so a renewed certificate on the same key still fits. */
-export function fingerprintsOf(anchors: TrustAnchors): ChainCaFingerprints {
-  const of = (pem: string | undefined) => pem && createHash("sha256").update(publicKeyOfCertificate(pem).publicKeyPem).digest("hex");
-  return { gm: of(anchors.gm) || undefined, std: of(anchors.std) || undefined };
+export function fingerprintsOf(anchors: TrustAnchors): KeyFingerprints {
+  const of = (pem: string | undefined) => (pem ? keyFingerprint(publicKeyOfCertificate(pem).publicKeyPem) : undefined);
+  return { gm: of(anchors.gm), std: of(anchors.std) };
+}
+
+export function keyFingerprint(publicKeyPem: string): string {
+  return createHash("sha256").update(publicKeyPem).digest("hex");
 }

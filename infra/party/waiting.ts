@@ -49,7 +49,8 @@ export function committeeWaits(plan: Model, agencies: Record<string, PartyBundle
 export function agencyWaits(plan: Model, agency: string, committee: PartyBundle | undefined, others: Record<string, PartyBundle | undefined>): Wait[] {
   if (!committee) return [{ from: "committee", what: "its bundle (chain CA, agency certificates, genesis)" }];
   const waits: Wait[] = [];
-  for (const kind of plan.chain.smCrypto ? (["gm", "std"] as const) : (["std"] as const)) {
+  // Standard first: "waiting for committee: agency certificate for agencyD" reads as the issue names it.
+  for (const kind of plan.chain.smCrypto ? (["std", "gm"] as const) : (["std"] as const)) {
     if (!committee.certificates[issuedCertificateName(agency, kind)]) {
       waits.push({ from: "committee", what: `${kind === "gm" ? "GM agency" : "agency"} certificate for ${agency}` });
     }

@@ -1,37 +1,44 @@
 /**
- * Trust on first use for the committee's chain CA keys, as for SSH host keys: the first verified
- * committee bundle an agency reads records the chain CA key fingerprints in its state; a later
- * bundle on other keys (someone else's bundle on the USB stick, or a committee that moved to a new
- * chain CA key) is refused in preview by `check`, before anything depending on it changes. A
- * renewed chain CA certificate on the same key fits. To trust new keys on purpose, replace the
- * resource (`pulumi up --replace <urn>`) after checking them with the committee.
+ * Trust on first use for another party's keys, as for SSH host keys: an agency pins the
+ * committee's chain CA keys from the first committee bundle it reads; the committee pins each
+ * agency's keys from the first requests it certifies. A later bundle on other keys (someone
+ * else's file on the USB stick, or a party that really made new keys) is refused in preview by
+ * `check`, before anything depending on it changes. A renewed certificate on the same key fits.
+ * To trust new keys on purpose, replace the resource (`pulumi up --replace <urn>`) after checking
+ * them with the party.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ChainCaFingerprints } from "../exchange/exchange";
+import type { KeyFingerprints } from "../exchange/exchange";
 
 export interface TrustPinInputs {
-  /** Where the committee's bundle was read, for messages. */
+  /** Whose keys: `committee` (its chain CA keys) or an agency (its agency keys). */
+  party: string;
+  /** Where its bundle was read, for messages. */
   source: string;
-  fingerprints: ChainCaFingerprints;
+  fingerprints: KeyFingerprints;
 }
 
 export type TrustPinOutputs = TrustPinInputs;
 
-const KINDS = [
-  ["gm", "GM chain CA (gmca.crt)"],
-  ["std", "chain CA (ca.crt)"],
-] as const;
+const KEY_NAMES = {
+  committee: { gm: "GM chain CA (gmca.crt) key", std: "chain CA (ca.crt) key" },
+  agency: { gm: "GM agency key", std: "agency key" },
+};
 
 /** Why `news` is not the committee pinned in `olds`, or undefined. */
 export function pinMismatch(olds: Partial<TrustPinInputs> | undefined, news: TrustPinInputs): string | undefined {
   if (!olds?.fingerprints) return undefined;
-  const changed = KINDS.filter(([kind]) => olds.fingerprints![kind] !== news.fingerprints[kind]);
+  const names = KEY_NAMES[news.party === "committee" ? "committee" : "agency"];
+  // A key seen for the first time (a GM request added later) is pinned then; a pinned one never changes.
+  const changed = (["gm", "std"] as const).filter((kind) => olds.fingerprints![kind] !== undefined && olds.fingerprints![kind] !== news.fingerprints[kind]);
   if (changed.length === 0) return undefined;
-  const what = changed.map(([kind, name]) => `${name} key sha256 ${news.fingerprints[kind] ?? "(none)"}, pinned ${olds.fingerprints![kind] ?? "(none)"}`);
+  const what = changed.map((kind) => `${names[kind]} sha256 ${news.fingerprints[kind] ?? "(none)"}, pinned ${olds.fingerprints![kind] ?? "(none)"}`);
+  const compare =
+    news.party === "committee" ? "with the committee's stack output chainCaFingerprints" : `with ${news.party} (its stack output agencyKeyFingerprints)`;
   return (
-    `${news.source}: is signed by another committee than the one this agency pinned on first contact (${what.join("; ")}); ` +
-    `fix: compare the fingerprints with the committee's stack output chainCaFingerprints out of band; if the committee really ` +
-    `moved to a new chain CA key, trust it with pulumi up --replace on this TrustPin, otherwise remove the file and ask the committee for its bundle`
+    `${news.source}: ${news.party}'s keys are not the ones pinned on first contact (${what.join("; ")}); ` +
+    `fix: compare the fingerprints ${compare} out of band; if ${news.party} really made new keys, trust them with ` +
+    `pulumi up --replace on this TrustPin, otherwise remove the file and ask ${news.party} for its bundle`
   );
 }
 
@@ -47,7 +54,7 @@ export const trustPinProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: TrustPinInputs) {
-    return { id: `committee-${inputs.fingerprints.gm ?? inputs.fingerprints.std}`.slice(0, 48), outs: inputs };
+    return { id: `${inputs.party}-${inputs.fingerprints.gm ?? inputs.fingerprints.std}`.slice(0, 64), outs: inputs };
   },
 
   async update(_id: string, olds: TrustPinOutputs) {

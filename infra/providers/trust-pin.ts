@@ -1,18 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ChainCaFingerprints } from "../exchange/exchange";
+import type { KeyFingerprints } from "../exchange/exchange";
 import { delegatingProvider } from "./delegating-provider";
 
 const provider = delegatingProvider("infra/providers/trust-pin-provider.ts", "trustPinProvider");
 
 export interface TrustPinArgs {
+  /** Whose keys: `committee` or an agency name. */
+  party: pulumi.Input<string>;
   source: pulumi.Input<string>;
-  /** The chain CA key fingerprints of the committee bundle just read (see fingerprintsOf). */
-  fingerprints: pulumi.Input<ChainCaFingerprints>;
+  /** The key fingerprints of the bundle just read (fingerprintsOf, keyFingerprint). */
+  fingerprints: pulumi.Input<KeyFingerprints>;
 }
 
-/** The committee's chain CA keys an agency trusts, pinned on first contact (public; not a secret). */
+/** Another party's keys, pinned on first contact (public; not a secret): see trust-pin-provider.ts. */
 export class TrustPin extends pulumi.dynamic.Resource {
-  declare readonly fingerprints: pulumi.Output<ChainCaFingerprints>;
+  declare readonly fingerprints: pulumi.Output<KeyFingerprints>;
 
   constructor(name: string, args: TrustPinArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, args, opts, "bcos", "TrustPin");

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createChainAuthority } from "../../infra/crypto/chain-pki";
-import { createAgencyCsr } from "../../infra/crypto/csr";
-import { loadPrivateKey } from "../../infra/crypto/keys";
+import { createAgencyCsr, parseCsr } from "../../infra/crypto/csr";
+import { generateEcKeyPair, loadPrivateKey } from "../../infra/crypto/keys";
 import { assertPublicOnly, type PartyBundle, readBundle, writeBundle } from "../../infra/exchange/bundle";
-import { anchorsOf, fingerprintsOf, verifyPublished } from "../../infra/exchange/exchange";
+import { anchorsOf, fingerprintsOf, keyFingerprint, verifyPublished } from "../../infra/exchange/exchange";
 import { trustPinProvider } from "../../infra/providers/trust-pin-provider";
 import type { ExchangeSetting } from "../../infra/party/settings";
-import { committeeBundleContent, issuedCertificateName } from "../../infra/party/party-bundles";
+import { agencyBundleContent, committeeBundleContent, issuedCertificateName } from "../../infra/party/party-bundles";
 import type { Model } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
 import { agencyProgram, committeeProgram } from "./party-programs";
@@ -85,11 +85,11 @@ describe("dir exchange between the committee and agencyD (stateful mocks)", () =
     runs.push(await round());
     expect(runs[0].committee.outputs.waitingFor).toEqual({ agencyD: ["its bundle (certificate requests, node IDs)"] });
     expect(runs[0].agency.outputs.waitingFor).toEqual({
-      committee: ["GM agency certificate for agencyD", "agency certificate for agencyD", "genesis of group 3"],
+      committee: ["agency certificate for agencyD", "GM agency certificate for agencyD", "genesis of group 3"],
     });
     expect(logs).toEqual([
       "committee is waiting for agencyD: its bundle (certificate requests, node IDs) (it made what it could; run pulumi up again after they publish)",
-      "agencyD is waiting for committee: GM agency certificate for agencyD, agency certificate for agencyD, genesis of group 3 (it made what it could; run pulumi up again after they publish)",
+      "agencyD is waiting for committee: agency certificate for agencyD, GM agency certificate for agencyD, genesis of group 3 (it made what it could; run pulumi up again after they publish)",
     ]);
     expect(readdirSync(dir).sort()).toEqual(["agencyD.bundle", "committee.bundle"]);
     const agencyFile = JSON.parse(readFileSync(path.join(dir, "agencyD.bundle"), "utf8"));
@@ -102,7 +102,12 @@ describe("dir exchange between the committee and agencyD (stateful mocks)", () =
     expect(runs[1].committee.outputs.waitingFor).toEqual({});
     expect(runs[1].agency.outputs.waitingFor).toEqual({});
     expect(logs).toEqual([]);
-    expect(runs[1].committee.steps).toMatchObject({ "agencyD-gmagency-cert": "create", "agencyD-agency-cert": "create", "committee-bundle": "update" });
+    expect(runs[1].committee.steps).toMatchObject({
+      "agencyD-key-pin": "create",
+      "agencyD-gmagency-cert": "create",
+      "agencyD-agency-cert": "create",
+      "committee-bundle": "update",
+    });
     // agencyD's requests, keys and trust pin are those of round 1.
     expect(runs[1].agency.steps).toMatchObject({
       "agencyD-gmagency-csr": "same",
@@ -174,15 +179,40 @@ describe("dir exchange between the committee and agencyD (stateful mocks)", () =
     // Valid on its own (self-signed, signed by its GM chain CA key): only the pin tells it apart.
     const read = verifyPublished({ source: file, text: writeBundle(content, impostor.gm!.key) }, "committee", PLAN);
     const pinned = stacks.get(names.agency)!.resources.get("pulumi-nodejs:dynamic/bcos:TrustPin::committee-trust")!;
-    const checked = await trustPinProvider.check!(pinned.inputs, { source: file, fingerprints: fingerprintsOf(anchorsOf(read)) });
+    const checked = await trustPinProvider.check!(pinned.inputs, { party: "committee", source: file, fingerprints: fingerprintsOf(anchorsOf(read)) });
     expect(checked.failures?.[0].reason).toMatch(
       new RegExp(
-        `^${file}: is signed by another committee than the one this agency pinned on first contact \\(GM chain CA \\(gmca.crt\\) key sha256 [0-9a-f]{64}, pinned ${(pinned.outputs.fingerprints as { gm: string }).gm}`,
+        `^${file}: committee's keys are not the ones pinned on first contact \\(GM chain CA \\(gmca.crt\\) key sha256 [0-9a-f]{64}, pinned ${(pinned.outputs.fingerprints as { gm: string }).gm}.*; fix: compare the fingerprints with the committee's stack output chainCaFingerprints out of band`,
       ),
     );
     // The real committee's bundle fits its pin.
     const real = verifyPublished({ source: file, text: readFileSync(file, "utf8") }, "committee", PLAN);
-    expect((await trustPinProvider.check!(pinned.inputs, { source: file, fingerprints: fingerprintsOf(anchorsOf(real)) })).failures).toBeUndefined();
+    expect(
+      (await trustPinProvider.check!(pinned.inputs, { party: "committee", source: file, fingerprints: fingerprintsOf(anchorsOf(real)) })).failures,
+    ).toBeUndefined();
+  });
+
+  it("the committee refuses agencyD's requests on other keys than those it certified (a bundle swapped in the folder)", async () => {
+    const file = path.join(dir, "agencyD.bundle");
+    const gm = generateEcKeyPair("sm2");
+    const std = generateEcKeyPair("secp256k1");
+    // A well-formed, correctly signed CSR-only bundle for agencyD, on someone else's keys.
+    const swapped = agencyBundleContent({
+      plan: PLAN,
+      agency: "agencyD",
+      csrs: { gm: createAgencyCsr("agencyD", "gm", gm), std: createAgencyCsr("agencyD", "std", std) },
+      certificates: {},
+      nodeIds: { node5: generateEcKeyPair("sm2").publicKeyHex! },
+    });
+    const read = verifyPublished({ source: file, text: writeBundle(swapped, gm) }, "agencyD", PLAN);
+    const pinned = stacks.get(names.committee)!.resources.get("pulumi-nodejs:dynamic/bcos:TrustPin::agencyD-key-pin")!;
+    const fingerprints = { gm: keyFingerprint(parseCsr(read.csrs.gm!).publicKeyPem), std: keyFingerprint(parseCsr(read.csrs.std!).publicKeyPem) };
+    const checked = await trustPinProvider.check!(pinned.inputs, { party: "agencyD", source: file, fingerprints });
+    expect(checked.failures?.[0].reason).toMatch(
+      new RegExp(
+        `^${file}: agencyD's keys are not the ones pinned on first contact \\(GM agency key sha256 [0-9a-f]{64}, pinned [0-9a-f]{64}; agency key sha256`,
+      ),
+    );
   });
 });
 

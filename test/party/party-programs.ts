@@ -31,7 +31,8 @@ export function committeeProgram(plan: Model, setting: ExchangeSetting, log: (li
     );
     const requests = checkAgencyRequests(plan, Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.bundle])));
     const authority = new ChainAuthority("chain", { smCrypto: plan.chain.smCrypto, validity });
-    const issued = certifyAgencies({ requests, authority: { std: authority.std, gm: authority.gm }, validity });
+    const sources = Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.published.source]));
+    const issued = certifyAgencies({ requests, sources, authority: { std: authority.std, gm: authority.gm }, validity });
     const anchors = pulumi.all([authority.gmCertPem, authority.certPem]).apply(([gm, std]) => ({ gm: gm || undefined, std }));
     // Values that reach resources come from bundles whose agency certificates chain to this committee.
     const agencies = pulumi.all(Object.fromEntries(Object.entries(read).map(([party, r]) => [party, anchoredTo(r, plan, anchors)])));
