@@ -42,8 +42,15 @@ function keyPairState(stack: string, name: string) {
   return stacks.get(stack)!.resources.get(`pulumi-nodejs:dynamic/bcos:KeyPair::${name}`)!.outputs;
 }
 
+/** What would give a key away in a text: its scalar (hex) and the first line of its PEM body. */
 function scalarsOf(keys: string[]): string[] {
-  return keys.map((k) => loadPrivateKey(k).scalarHex!);
+  return keys.flatMap((k) => [
+    loadPrivateKey(k).scalarHex!,
+    k
+      .split("\n")
+      .find((l) => l && !l.startsWith("-----"))!
+      .toLowerCase(),
+  ]);
 }
 
 async function rounds(setting: ExchangeSetting, names: { committee: string; agency: string }) {
@@ -71,6 +78,8 @@ function expectCustody(committee: string, agency: string, published: string[]) {
   const agencyState = stateText(agency).toLowerCase();
   for (const s of scalarsOf(agencyKeys)) expect(committeeState).not.toContain(s);
   for (const s of scalarsOf(committeeKeys)) expect(agencyState).not.toContain(s);
+  // The check can see a key: each party's own keys are in its own state.
+  for (const k of agencyKeys) expect(agencyState).toContain(scalarsOf([k])[1]);
 }
 
 describe("dir exchange between the committee and agencyD (stateful mocks)", () => {

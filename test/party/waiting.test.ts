@@ -13,7 +13,10 @@ const PLAN = validateTopology({
   chain: { id: 1, smCrypto: true },
   hosts: { server: { address: "127.0.0.2", connection: "local", deployDir: "/opt/fisco" } },
   agencies: { agencyB: { nodes: { node3: node(3) } }, agencyC: { nodes: { node4: node(4) } }, agencyD: { nodes: { node5: node(5) } } },
-  groups: { 2: { consensus: "raft", sealers: ["node3", "node4"], timestamp: 1700000000000 }, 3: { consensus: "pbft", sealers: ["node3", "node5"], timestamp: 1700000000000 } },
+  groups: {
+    2: { consensus: "raft", sealers: ["node3", "node4"], timestamp: 1700000000000 },
+    3: { consensus: "pbft", sealers: ["node3", "node5"], timestamp: 1700000000000 },
+  },
 });
 const ID = (n: number) => String(n).repeat(128).slice(0, 128);
 const validity = { validityDays: 365, notBefore: new Date("2026-01-01T00:00:00Z") };
