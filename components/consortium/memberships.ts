@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KeyPair } from "../../infra/providers/key-pair";
 import { Membership } from "../../infra/providers/membership";
-import type { DeclaredRole, EndpointDescriptor } from "../../infra/providers/membership-provider";
+import type { DeclaredRole, EndpointDescriptor } from "../../infra/membership/types";
 import type { Model } from "../../infra/topology/types";
 import type { Group } from "../group";
 import type { NodeInstall } from "../node-install";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GenesisParams } from "../topology/types";
 import { delegatingProvider } from "./delegating-provider";
-import type { DeclaredRole, EndpointDescriptor } from "./membership-provider";
+import type { DeclaredRole, EndpointDescriptor } from "../membership/types";
 
 const provider = delegatingProvider("infra/providers/membership-provider.ts", "membershipProvider");
 

@@ -9,7 +9,9 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { delegatingProvider } from "../../infra/providers/delegating-provider";
-import { createMembershipProvider, foundRoles, roleChanges, type MembershipInputs } from "../../infra/providers/membership-provider";
+import { foundRoles } from "../../infra/membership/observe";
+import { roleChanges } from "../../infra/membership/plan-text";
+import { createMembershipProvider, type MembershipInputs } from "../../infra/providers/membership-provider";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const id = (n: number) => String(n).repeat(128);
