@@ -7,14 +7,7 @@
  */
 import { RpcError } from "../rpc/client";
 import { changeConsensus, type ConsensusOptions } from "../rpc/consensus";
-import {
-  DEFAULT_SYNC_THRESHOLD,
-  type ConsensusStep,
-  type GenerateGroupStep,
-  type MembershipStep,
-  type NodeStep,
-  type WaitSyncedStep,
-} from "../topology/membership-plan";
+import { DEFAULT_SYNC_THRESHOLD, type ConsensusStep, type GenerateGroupStep, type MembershipStep, type NodeStep, type WaitSyncedStep } from "./plan";
 import type { ChainAccess } from "./chain-access";
 import { NOT_A_MEMBER } from "./observe";
 

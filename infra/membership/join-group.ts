@@ -9,7 +9,7 @@
  * (which the executor sends next) loads the group. Over SSH for ssh hosts, locally otherwise.
  */
 import { execFile } from "node:child_process";
-import type { EndpointDescriptor } from "../providers/membership-provider";
+import type { EndpointDescriptor } from "./types";
 import { SshTunnel } from "../remote/ssh-tunnel";
 import { shellQuote } from "../remote/shell-quote";
 import type { JoinGroup } from "./execute";

@@ -4,8 +4,9 @@
  * lists as its most advanced reachable member reports them.
  */
 import { RpcError, type RpcClient } from "../rpc/client";
-import type { ChainGroupState, NodeFacts } from "../topology/membership-plan";
+import type { ChainGroupState, NodeFacts } from "./plan";
 import type { ChainAccess } from "./chain-access";
+import type { DeclaredRole } from "./types";
 
 /** The group-member guard's answer: the node runs the group but is neither sealer nor observer. */
 export const NOT_A_MEMBER = -40009;
@@ -93,4 +94,19 @@ export function rolesOf(state: ChainGroupState | undefined): Record<string, Role
   for (const name of state?.sealers ?? []) roles[name] = "sealer";
   for (const name of state?.observers ?? []) roles[name] = "observer";
   return roles;
+}
+
+/**
+ * Roles as the chain has them: the group's lists, plus "free" for a node that runs the group
+ * without a role. That includes a removed node stuck at the block before its removal, which still
+ * lists itself: the lists come from the most advanced member. A node that is down cannot say
+ * whether it still runs the group, so a free role recorded before is kept for it.
+ */
+export function foundRoles(observation: Observation, group: number, previous: Record<string, DeclaredRole> = {}): Record<string, DeclaredRole> {
+  const roles: Record<string, DeclaredRole> = rolesOf(observation.chain[group]);
+  for (const [name, facts] of Object.entries(observation.nodes)) {
+    if (roles[name]) continue;
+    if (facts.status === "up" ? facts.groups[group] !== undefined : previous[name] === "free") roles[name] = "free";
+  }
+  return Object.fromEntries(Object.entries(roles).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -4,9 +4,10 @@
  * refusal with its arithmetic. Pure and deterministic. The engine cuts a property string at 150
  * characters unless --show-full-output is given, so each step is a line of its own.
  */
-import type { ConsensusStep, MembershipPlan, MembershipStep, StepQuorum } from "../topology/membership-plan";
-import { DEFAULT_SYNC_THRESHOLD } from "../topology/membership-plan";
+import type { ConsensusStep, MembershipPlan, MembershipStep, StepQuorum } from "./plan";
+import { DEFAULT_SYNC_THRESHOLD } from "./plan";
 import type { ConsensusType } from "../topology/types";
+import type { DeclaredRole } from "./types";
 
 export interface GroupPlanView {
   group: number;
@@ -75,4 +76,10 @@ export function groupPlanText(view: GroupPlanView): string[] {
   if (!view.plan.ok) return [...startLines(view), ...view.plan.refusals.map((r) => `refused: ${r}`)];
   if (view.plan.steps.length === 0) return [];
   return [...startLines(view), ...view.plan.steps.map((s, i) => `group ${view.group} step ${i + 1}: ${stepText(s, threshold)}`)];
+}
+
+/** "node1: sealer → observer" for each node whose role differs; "none" for no role. */
+export function roleChanges(before: Record<string, DeclaredRole>, after: Record<string, DeclaredRole>): string[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return names.filter((n) => before[n] !== after[n]).map((n) => `${n}: ${before[n] ?? "none"} → ${after[n] ?? "none"}`);
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AgencyCertKind } from "../crypto/csr";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/agency-csr-provider.ts", "agencyCsrProvider");
+const provider = providerStub("infra/providers/agency-csr-provider.ts", "agencyCsrProvider");
 
 export interface AgencyCsrArgs {
   agency: pulumi.Input<string>;
@@ -13,7 +13,7 @@ export interface AgencyCsrArgs {
 }
 
 /** An agency's PKCS#10 request for its agency certificate, made once and kept. */
-export class AgencyCsr extends pulumi.dynamic.Resource {
+export class AgencyCsr extends DynamicResource {
   declare readonly publicKeyPem: pulumi.Output<string>;
   declare readonly csrPem: pulumi.Output<string>;
 

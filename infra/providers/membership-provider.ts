@@ -17,24 +17,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChainAccess } from "../membership/chain-access";
 import { executePlan, type JoinGroup } from "../membership/execute";
 import { joinGroupOnHosts } from "../membership/join-group";
-import { observeChain, rolesOf, type Observation } from "../membership/observe";
+import { foundRoles, observeChain, type Observation } from "../membership/observe";
 import { HostKeyMismatchError, NodeEndpoints, type NodeEndpoint } from "../remote/ssh-tunnel";
 import { RpcClient } from "../rpc/client";
-import { groupPlanText, type GroupPlanView } from "../membership/plan-text";
-import { planMembership, type MembershipPlan, type NodeFacts } from "../topology/membership-plan";
+import { groupPlanText, roleChanges, type GroupPlanView } from "../membership/plan-text";
+import { planMembership, type MembershipPlan, type NodeFacts } from "../membership/plan";
+import type { DeclaredRole, EndpointDescriptor } from "../membership/types";
 import type { GenesisParams, Group } from "../topology/types";
-
-export type DeclaredRole = "sealer" | "observer" | "free";
-
-/** How to reach a node's RPC port; the SSH private key is in the secret `sshPrivateKeys`. */
-export interface EndpointDescriptor {
-  /** The host's address (what SSH connects to). */
-  address: string;
-  rpcPort: number;
-  connection: { kind: "local" } | { kind: "ssh"; port: number; user: string; hostKey: string };
-  /** The node's folder on its host (`<deployDir>/<node>`), where a joining node's group files are prepared. */
-  nodeDir?: string;
-}
 
 export interface MembershipInputs {
   groupId: number;
@@ -76,12 +65,6 @@ export interface MembershipProviderOptions {
 /** What the engine passes for a value not known yet during preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** "node1: sealer → observer" for each node whose role differs; "none" for no role. */
-export function roleChanges(before: Record<string, DeclaredRole>, after: Record<string, DeclaredRole>): string[] {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return names.filter((n) => before[n] !== after[n]).map((n) => `${n}: ${before[n] ?? "none"} → ${after[n] ?? "none"}`);
-}
-
 /** The planner's declaration of the group. */
 function declaredGroup(inputs: MembershipInputs): Group {
   const having = (role: DeclaredRole) =>
@@ -117,21 +100,6 @@ async function withChain<T>(inputs: MembershipInputs, work: (access: ChainAccess
   } finally {
     await endpoints.close();
   }
-}
-
-/**
- * Roles as the chain has them: the group's lists, plus "free" for a node that runs the group
- * without a role. That includes a removed node stuck at the block before its removal, which still
- * lists itself: the lists come from the most advanced member. A node that is down cannot say
- * whether it still runs the group, so a free role recorded before is kept for it.
- */
-export function foundRoles(observation: Observation, group: number, previous: Record<string, DeclaredRole> = {}): Record<string, DeclaredRole> {
-  const roles: Record<string, DeclaredRole> = rolesOf(observation.chain[group]);
-  for (const [name, facts] of Object.entries(observation.nodes)) {
-    if (roles[name]) continue;
-    if (facts.status === "up" ? facts.groups[group] !== undefined : previous[name] === "free") roles[name] = "free";
-  }
-  return Object.fromEntries(Object.entries(roles).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** The frozen genesis's sealers by name; an ID no declared node has stays an ID (and so differs from any declaration). */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GenesisParams } from "../topology/types";
+import type { DeclaredRole, EndpointDescriptor } from "../membership/types";
 import { DynamicResource, providerStub } from "./delegating-provider";
-import type { DeclaredRole, EndpointDescriptor } from "./membership-provider";
 
 const provider = providerStub("infra/providers/membership-provider.ts", "membershipProvider");
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PartyBundle } from "../exchange/bundle";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/signed-bundle-provider.ts", "signedBundleProvider");
+const provider = providerStub("infra/providers/signed-bundle-provider.ts", "signedBundleProvider");
 
 export interface SignedBundleArgs {
   /** Public material only (checked before signing). */
@@ -16,7 +16,7 @@ export interface SignedBundleArgs {
 }
 
 /** This party's signed bundle: its text (public, the `bundle` stack output) and, for a folder exchange, the file. */
-export class SignedBundle extends pulumi.dynamic.Resource {
+export class SignedBundle extends DynamicResource {
   declare readonly text: pulumi.Output<string>;
   declare readonly contentSha256: pulumi.Output<string>;
 

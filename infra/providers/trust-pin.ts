@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyFingerprints } from "../exchange/exchange";
-import { delegatingProvider } from "./delegating-provider";
+import { DynamicResource, providerStub } from "./delegating-provider";
 
-const provider = delegatingProvider("infra/providers/trust-pin-provider.ts", "trustPinProvider");
+const provider = providerStub("infra/providers/trust-pin-provider.ts", "trustPinProvider");
 
 export interface TrustPinArgs {
   /** Whose keys: `committee` or an agency name. */
@@ -13,7 +13,7 @@ export interface TrustPinArgs {
 }
 
 /** Another party's keys, pinned on first contact (public; not a secret): see trust-pin-provider.ts. */
-export class TrustPin extends pulumi.dynamic.Resource {
+export class TrustPin extends DynamicResource {
   declare readonly fingerprints: pulumi.Output<KeyFingerprints>;
 
   constructor(name: string, args: TrustPinArgs, opts?: pulumi.CustomResourceOptions) {

@@ -6,7 +6,3 @@ export type { ValidateOptions } from "./validate";
 export { readHealthTimeoutSeconds } from "./validate-settings";
 export { canonicalAddress } from "./machines";
 export { loadTopologyFile, parseTopologyYaml, topologyFromConfigValue } from "./load";
-export { planMembership, DEFAULT_SYNC_THRESHOLD } from "./membership-plan";
-export type { ChainGroupState, MembershipInput, MembershipPlan, MembershipStep, NodeFacts, NodeStatus } from "./membership-plan";
-export { explainQuorum, quorumOf } from "./quorum";
-export type { Quorum } from "./quorum";

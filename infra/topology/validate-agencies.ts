@@ -49,7 +49,7 @@ function readNode(c: Checker, node: Omit<DeclaredNode, "ports">, value: unknown,
 
 /**
  * What an agency's name becomes in output folders: its folder in a rendered tree
- * (infra/fisco/chain-tree.ts) and its two packages in `bcos:outputDir` (components/consortium.ts).
+ * (infra/fisco/chain-tree.ts) and its two packages in `bcos:outputDir` (components/consortium/packages.ts).
  */
 function outputsOf(agency: string): { file: string; what: string }[] {
   return [

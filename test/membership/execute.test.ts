@@ -8,8 +8,8 @@ import { generateEcKeyPair } from "../../infra/crypto/keys";
 import { ChainAccess } from "../../infra/membership/chain-access";
 import { describeStep, executePlan, type ExecuteOptions } from "../../infra/membership/execute";
 import { observeChain } from "../../infra/membership/observe";
-import { foundRoles } from "../../infra/providers/membership-provider";
-import { planMembership, type MembershipStep } from "../../infra/topology/membership-plan";
+import { foundRoles } from "../../infra/membership/observe";
+import { planMembership, type MembershipStep } from "../../infra/membership/plan";
 import type { Group } from "../../infra/topology/types";
 import { FakeChain, idOf } from "./fake-chain";
 

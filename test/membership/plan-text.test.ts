@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { groupPlanText, quorumText } from "../../infra/membership/plan-text";
-import { planMembership, type ChainGroupState, type MembershipPlan, type NodeFacts } from "../../infra/topology/membership-plan";
+import { planMembership, type ChainGroupState, type MembershipPlan, type NodeFacts } from "../../infra/membership/plan";
 import type { GroupSpec } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
 

@@ -14,16 +14,12 @@ import { generateEcKeyPair } from "../../infra/crypto/keys";
 import { ChainAccess } from "../../infra/membership/chain-access";
 import { describeStep, executePlan, MembershipStepError, type ExecuteOptions } from "../../infra/membership/execute";
 import { observeChain } from "../../infra/membership/observe";
-import {
-  createMembershipProvider,
-  roleChanges,
-  type DeclaredRole,
-  type MembershipInputs,
-  type MembershipOutputs,
-} from "../../infra/providers/membership-provider";
+import { roleChanges } from "../../infra/membership/plan-text";
+import type { DeclaredRole } from "../../infra/membership/types";
+import { createMembershipProvider, type MembershipInputs, type MembershipOutputs } from "../../infra/providers/membership-provider";
 import { RpcClient, RpcError } from "../../infra/rpc/client";
 import { addObserver } from "../../infra/rpc/consensus";
-import { planMembership, type MembershipStep } from "../../infra/topology/membership-plan";
+import { planMembership, type MembershipStep } from "../../infra/membership/plan";
 import type { Group } from "../../infra/topology/types";
 import { waitFor } from "../standin/harness";
 import { SixNodeChain, sixNodeTopology } from "./six-node-chain";

@@ -12,7 +12,9 @@ import path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { providerStub } from "../../infra/providers/delegating-provider";
-import { createMembershipProvider, foundRoles, roleChanges, type MembershipInputs } from "../../infra/providers/membership-provider";
+import { foundRoles } from "../../infra/membership/observe";
+import { roleChanges } from "../../infra/membership/plan-text";
+import { createMembershipProvider, type MembershipInputs } from "../../infra/providers/membership-provider";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const id = (n: number) => String(n).repeat(128);

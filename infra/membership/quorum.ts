@@ -2,7 +2,7 @@
  * How many sealers a group needs to commit a block. PBFT and rPBFT tolerate f = floor((n-1)/3)
  * faulty sealers of n and need n - f votes; raft needs a majority.
  */
-import type { ConsensusType } from "./types";
+import type { ConsensusType } from "../topology/types";
 
 export interface Quorum {
   consensus: ConsensusType;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { genesisMark } from "../../infra/fisco/genesis";
 import { parseGenesis } from "../../infra/fisco/parse";
-import { GENERATED_GENESIS, planMembership, type MembershipInput } from "../../infra/topology/membership-plan";
+import { GENERATED_GENESIS, planMembership, type MembershipInput } from "../../infra/membership/plan";
 import type { GenesisParams, Group } from "../../infra/topology/types";
 
 /** What the generateGroup call passes through besides group id, timestamp and sealers (infra/rpc/client.ts). */

@@ -8,9 +8,9 @@
  * chain's PKI). A chain member whose ID the caller cannot map may keep its ID as its name: it is
  * then a member the topology does not declare, and is removed like any other.
  */
-import { assessLiveness, connected, describeReasons, type Liveness, type NodeFacts } from "./group-liveness";
+import { assessLiveness, connected, describeReasons, type Liveness, type NodeFacts } from "./liveness";
 import { explainQuorum, quorumOf } from "./quorum";
-import type { ConsensusType, Group } from "./types";
+import type { ConsensusType, Group } from "../topology/types";
 
 /** What a member of the group reports (getSealerList, getObserverList, getBlockNumber). */
 export interface ChainGroupState {
@@ -19,7 +19,7 @@ export interface ChainGroupState {
   height: number;
 }
 
-export type { NodeFacts, NodeStatus } from "./group-liveness";
+export type { NodeFacts, NodeStatus } from "./liveness";
 
 export interface MembershipInput {
   /** The declared groups (Model.groups). A node in none of a group's lists is no member of it. */
@@ -60,7 +60,7 @@ export interface StepQuorum {
   consensus: ConsensusType;
   sealersBefore: number;
   sealersAfter: number;
-  /** Sealers counted live after the step (see group-liveness.ts). */
+  /** Sealers counted live after the step (see liveness.ts). */
   live: number;
   /** Sealers the group needs after the step. */
   needed: number;

@@ -7,8 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planMembership, DEFAULT_SYNC_THRESHOLD, type MembershipInput, type MembershipStep, type NodeFacts } from "../../infra/topology/membership-plan";
-import { quorumOf } from "../../infra/topology/quorum";
+import { planMembership, DEFAULT_SYNC_THRESHOLD, type MembershipInput, type MembershipStep, type NodeFacts } from "../../infra/membership/plan";
+import { quorumOf } from "../../infra/membership/quorum";
 import type { ConsensusType, Group } from "../../infra/topology/types";
 
 const SEED = 20251111;

@@ -3,8 +3,8 @@
  * their ordered steps, refused plans with the arithmetic in the message.
  */
 import { describe, expect, it } from "vitest";
-import { planMembership, type ChainGroupState, type MembershipInput, type MembershipStep, type NodeFacts } from "../../infra/topology/membership-plan";
-import { explainQuorum, quorumOf } from "../../infra/topology/quorum";
+import { planMembership, type ChainGroupState, type MembershipInput, type MembershipStep, type NodeFacts } from "../../infra/membership/plan";
+import { explainQuorum, quorumOf } from "../../infra/membership/quorum";
 import type { Group, GroupSpec } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
 
