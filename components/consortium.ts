@@ -14,6 +14,7 @@ import { hostSite, nodePackageBase64 } from "../infra/remote";
 import { withRevokedNodes } from "../infra/topology/revoked-nodes";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds, readRenewBeforeDays } from "../infra/topology/validate-settings";
+import { adoptedInstalls } from "../infra/import/adopted-install";
 import type { Adoption } from "./adoption";
 import { Agency } from "./agency";
 import { agencyPackageFiles, sdkBundleFiles } from "./agency-package";
@@ -206,6 +207,7 @@ export class Consortium extends pulumi.ComponentResource {
           healthTimeoutSeconds,
           owner,
           movedNodes: args.movedNodes,
+          adopted: adoption && adoptedInstalls(adoption.folders, model),
           recordPlacement: (install) => {
             this.hostedNodes = this.recordHostedNodes(name, model, owner, args.movedNodes ?? [], install);
             return this.hostedNodes.seen;
