@@ -6,7 +6,7 @@
  * an ordinary stack: a node added to an imported agency, a role change and a new group apply. The
  * same chain imported without its CA keys adopts too, and a node that would need a certificate
  * from a CA imported as a certificate only is refused in preview with the reason. Generator
- * packages, GM and standard, adopt the same way; their config.ini differs from ours in one value
+ * packages, GM and standard, and a build_chain standard (non-GM) chain adopt the same way; their config.ini differs from ours in one value
  * only (chain.rsa_crypto_channel, see the README).
  */
 import { execFileSync } from "node:child_process";
@@ -20,7 +20,7 @@ import type { ImportRecord } from "../../infra/import/import-record";
 import { parseIni } from "../../infra/fisco/parse";
 import { copyProject, environmentWithoutPulumi, installEngine, run } from "../rig/engine-project";
 import { type BuiltChain, filesUnder } from "./chain-fixture";
-import { buildChainGm, generatorGm, generatorStd, Workspace } from "./fixtures";
+import { buildChainGm, buildChainStd, generatorGm, generatorStd, Workspace } from "./fixtures";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const PASSPHRASE = "adopt-engine-passphrase";
@@ -173,6 +173,8 @@ function expectPackagesHoldOriginals(stack: AdoptedStack, configDifferences: str
     if (sdkHost) {
       const ip = { hostA: "127.0.0.1", hostB: "192.0.2.2" }[path.basename(sdkHost)]!;
       for (const r of ["sdk.key", "sdk.crt", "ca.crt", "gm/gmsdk.key", "gm/gmsdk.crt", "gm/gmensdk.key", "gm/gmensdk.crt", "gm/gmca.crt"]) {
+        // A standard chain's SDK set has no gm/ folder.
+        if (!existsSync(path.join(built.dir, ip, "sdk", r))) continue;
         expect(readFileSync(path.join(unpacked, "sdk", r)), `${agency} sdk/${r}`).toEqual(readFileSync(path.join(built.dir, ip, "sdk", r)));
         compared++;
       }
@@ -267,6 +269,24 @@ describe("an imported chain without its CA keys (real engine)", () => {
       expect(preview.code).not.toBe(0);
       expect(preview.stdout + preview.stderr).toContain("imported as a certificate only");
       expect(preview.stdout + preview.stderr).toContain("needs-a-cert");
+    },
+    15 * 60_000,
+  );
+});
+
+describe("pulumi up adopts an imported build_chain standard (non-GM) chain (real engine)", () => {
+  let stack: AdoptedStack;
+  beforeAll(async () => {
+    stack = new AdoptedStack("build-chain-std", ws.chain(buildChainStd));
+    await stack.init();
+  }, 10 * 60_000);
+
+  it(
+    "applies, keeps every key, certificate, node ID and genesis byte, and previews no change after",
+    async () => {
+      await stack.ok(["up", "--yes", "--skip-preview"]);
+      await stack.ok(["preview", "--expect-no-changes"]);
+      expectPackagesHoldOriginals(stack);
     },
     15 * 60_000,
   );
