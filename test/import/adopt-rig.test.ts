@@ -108,7 +108,9 @@ beforeAll(async () => {
   }
   for (const node of NODES) pids[node] = await waitFor(`${node} to start`, async () => pidOf(node));
   senderKeyPem = ((await keyPairProvider.create({ algorithm: "sm2" })).outs as { privateKeyPem: string }).privateKeyPem;
-  await waitFor("the hand-started chain to see its peers", async () => ((await rpcResult<unknown[]>(rpcPort(0), "getPeers", [1])).length === 3 ? true : undefined));
+  await waitFor("the hand-started chain to see its peers", async () =>
+    (await rpcResult<unknown[]>(rpcPort(0), "getPeers", [1])).length === 3 ? true : undefined,
+  );
   await commit(3);
 
   const env = engineEnvironment(binDir, work, PASSPHRASE, [join(repoRoot, "test", "rig")]);
