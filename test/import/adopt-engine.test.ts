@@ -17,7 +17,7 @@ import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importChain } from "../../infra/import/import-chain";
 import type { ImportRecord } from "../../infra/import/import-record";
-import { parseIni } from "../../infra/fisco/parse";
+import { configIniMeaning, meaningDifferences } from "../../infra/import/ini-meaning";
 import { copyProject, environmentWithoutPulumi, installEngine, run } from "../rig/engine-project";
 import { type BuiltChain, filesUnder } from "./chain-fixture";
 import { buildChainGm, buildChainStd, generatorGm, generatorStd, Workspace } from "./fixtures";
@@ -111,26 +111,6 @@ class AdoptedStack {
 
 const HOST_NAMES: Record<string, string> = { "127.0.0.1": "hostA", "192.0.2.2": "hostB" };
 
-/** What 2.11 takes for a key config.ini leaves out (reference: fisco-2x-artifacts.md, config.ini). */
-const NODE_DEFAULTS: Record<string, string> = {
-  "rpc.disable_dynamic_group": "false",
-  "chain.rsa_crypto_channel": "false",
-  "log.enable_console_output": "false",
-  "log.enable_statistic": "false",
-  "log.stat_flush_interval": "60",
-};
-/** Keys generator writes that a 2.11 node never reads. */
-const NOT_READ = new Set(["log.log_flush_threshold"]);
-
-/** `section.key` → value with the node's defaults filled in, comments and layout dropped: what the node reads. */
-function iniMeaning(text: string): Record<string, string> {
-  const meaning: Record<string, string> = { ...NODE_DEFAULTS };
-  for (const [name, section] of parseIni(text).sections) {
-    for (const [key, entry] of section.entries) if (!NOT_READ.has(`${name}.${key}`)) meaning[`${name}.${key}`] = entry.value;
-  }
-  return meaning;
-}
-
 /** Files a tool leaves in conf/ that no 2.11 node reads and our packages do not carry. */
 const NOT_CARRIED = new Set(["conf/origin_cert/node.nodeid"]);
 
@@ -160,13 +140,9 @@ function expectPackagesHoldOriginals(stack: AdoptedStack, configDifferences: str
       const gm = existsSync(path.join(original, "conf", "gmnode.key"));
       const id = readFileSync(path.join(written, "conf", gm ? "gmnode.nodeid" : "node.nodeid"), "utf8").trim();
       expect(id).toBe(built.nodeIds.get(record.nodes[name].folder));
-      const ours = iniMeaning(readFileSync(path.join(written, "config.ini"), "utf8"));
-      const theirs = iniMeaning(readFileSync(path.join(original, "config.ini"), "utf8"));
-      const keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort();
-      expect(
-        keys.filter((k) => ours[k] !== theirs[k]).map((k) => `${k}: ${theirs[k]} → ${ours[k]}`),
-        `${name}/config.ini`,
-      ).toEqual(configDifferences);
+      const ours = configIniMeaning(readFileSync(path.join(written, "config.ini"), "utf8"));
+      const theirs = configIniMeaning(readFileSync(path.join(original, "config.ini"), "utf8"));
+      expect(meaningDifferences(theirs, ours), `${name}/config.ini`).toEqual(configDifferences);
     }
     // The agency's SDK set: the first host's, keys and certificates as they were.
     const [sdkHost] = Object.values(record.agencies[agency].sdk ?? {});

@@ -3,6 +3,8 @@
  * ours (config.ini with its defaults, peer lists as sets, comments and layout ignored; group.N.ini),
  * and the refusal of a node whose folder name is not its topology name.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderConfigIni } from "../../infra/fisco/config-ini";
 import { renderGroupIni } from "../../infra/fisco/genesis";
@@ -32,6 +34,34 @@ describe("ini meaning", () => {
     expect(meaningDifferences(configIniMeaning(theirs), configIniMeaning(ours))).toEqual([]);
     const otherPort = ours.replace(/jsonrpc_listen_port=\d+/, "jsonrpc_listen_port=9999");
     expect(meaningDifferences(configIniMeaning(otherPort), configIniMeaning(ours))).toEqual(["rpc.jsonrpc_listen_port: 9999 → 8545"]);
+  });
+});
+
+describe("build_chain 2.11's own files (test/fixtures/fisco-2x-samples, node0 of a 4-node GM chain)", () => {
+  const sample = (file: string) => readFileSync(path.join(__dirname, "..", "fixtures", "fisco-2x-samples", file), "utf8");
+  const sampleChain = validateTopology(
+    {
+      chain: { id: 1, smCrypto: true, version: "2.11.1", install: false },
+      hosts: { h: { address: "127.0.0.1", connection: "local", deployDir: "/srv/127.0.0.1" } },
+      agencies: {
+        agency: {
+          nodes: Object.fromEntries([0, 1, 2, 3].map((i) => [`node${i}`, { host: "h", p2pPort: 30300 + i, channelPort: 20200 + i, rpcPort: 8545 + i }])),
+        },
+      },
+      groups: { "1": { sealers: ["node0", "node1", "node2", "node3"], timestamp: 1700000000000 } },
+    },
+    "test",
+  );
+
+  it("mean what ours mean, so a node build_chain made is adopted without a restart", () => {
+    const folders = {
+      node0: { folder: "127.0.0.1/node0", nodeId: ID, settings: { "config.ini": sample("config.ini"), "conf/group.1.ini": sample("group.1.ini") } },
+    };
+    expect(
+      adoptedInstalls(folders, sampleChain)
+        .node0.sameMeaning.split(" ")
+        .map((pair) => pair.split("=")[0]),
+    ).toEqual(["config.ini", "conf/group.1.ini"]);
   });
 });
 
