@@ -20,6 +20,8 @@ export interface Adoption {
   agencies: Record<string, Slots<AdoptionPlan["agencies"][string]>>;
   nodes: Record<string, Slots<AdoptionPlan["nodes"][string]>>;
   groups: Record<number, string>;
+  /** Where each imported node ran, for adopting it on its host (chain.install). */
+  folders: AdoptionPlan["folders"];
 }
 
 /** The plan with each key path resolved in the (secret) `bcos:importedKeys`. */
@@ -44,5 +46,6 @@ export function adoptionOf(plan: AdoptionPlan, keys: pulumi.Output<ImportedKeys>
     agencies: Object.fromEntries(Object.entries(plan.agencies).map(([name, a]) => [name, slots(a, `agency ${name}`)])),
     nodes: Object.fromEntries(Object.entries(plan.nodes).map(([name, n]) => [name, slots(n, `node ${name}`)])),
     groups: plan.groups,
+    folders: plan.folders,
   };
 }

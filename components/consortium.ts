@@ -14,6 +14,7 @@ import type { NodeRegistry } from "../infra/providers/node-registry";
 import type { NodeRemoval } from "../infra/providers/node-removal";
 import type { Model } from "../infra/topology/types";
 import { readHealthTimeoutSeconds } from "../infra/topology/validate-settings";
+import { adoptedInstalls } from "../infra/import/adopted-install";
 import type { Adoption } from "./adoption";
 import type { Agency } from "./agency";
 import { certificateSummaries, type CertificateSummaries } from "./certificate-summary";
@@ -86,7 +87,12 @@ export function createConsortium(name: string, args: ConsortiumArgs, parent: pul
   // First pass: only the nodes revoked by an earlier run. One leaving now may still be a sealer
   // until the membership change, and must not be cut off while the others restart.
   const packages = nodePackages(model, pki, genesis, nodeRegistry.settled);
-  const { install, hostedNodes } = createInstall(name, model, { packages, healthTimeoutSeconds, owner, movedNodes: args.movedNodes, nodeIds }, parent);
+  const { install, hostedNodes } = createInstall(
+    name,
+    model,
+    { packages, healthTimeoutSeconds, owner, movedNodes: args.movedNodes, nodeIds, adopted: args.adoption && adoptedInstalls(args.adoption.folders, model) },
+    parent,
+  );
   const governanceKey = createGovernanceKey(model, parent);
   const memberships = createMemberships(model, { install, governanceKey, nodeIds, groups });
   const nodeRemoval = createNodeRemoval(name, owner, hostedNodes, [...Object.values(memberships), ...Object.values(install.nodes)], parent);

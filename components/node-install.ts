@@ -18,6 +18,7 @@ import {
   type HostSite,
   type NodeFolders,
 } from "../infra/remote";
+import type { NodeAdoption } from "../infra/import/adopted-install";
 import { HostKey } from "../infra/providers/host-key";
 import type { Host, Model } from "../infra/topology/types";
 
@@ -32,6 +33,8 @@ export interface NodeInstallArgs {
   owner: string;
   /** bcos:movedNodes: nodes moved to another site by hand; their new folder must hold a ledger. */
   movedNodes?: readonly string[];
+  /** An imported stack's nodes: adopted where they run (infra/import/adopted-install.ts). */
+  adopted?: Record<string, NodeAdoption>;
   /**
    * Records the nodes' placement (HostedNodes) once this component's host keys exist, and
    * returns every group each node has been declared in: the rolling order is made over those.
@@ -199,6 +202,7 @@ export class NodeInstall extends pulumi.ComponentResource {
         binaryRevision: revision,
         owner: args.owner,
         expectLedger: moved.has(node.name),
+        adopt: args.adopted?.[node.name],
       });
       this.runs.set(node.name, { connection: connections.get(host.name), install, packageBase64: args.packages[node.name] });
       this.nodes[node.name] = hostCommand(

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HostedNodes } from "../../infra/providers/hosted-nodes";
 import type { PlacedNode } from "../../infra/providers/hosted-nodes-provider";
+import type { NodeAdoption } from "../../infra/import/adopted-install";
 import { NodeRemoval } from "../../infra/providers/node-removal";
 import { hostSite } from "../../infra/remote";
 import type { Model } from "../../infra/topology/types";
@@ -23,6 +24,8 @@ export interface InstallArgs {
   owner: string;
   movedNodes?: string[];
   nodeIds: Record<string, pulumi.Input<string>>;
+  /** An imported stack's nodes: adopted where they run (infra/import/adopted-install.ts). */
+  adopted?: Record<string, NodeAdoption>;
 }
 
 /** Node folders carry this in their marker: installs and removals act only on their own. */
@@ -39,6 +42,7 @@ export function createInstall(name: string, model: Model, args: InstallArgs, par
       healthTimeoutSeconds: args.healthTimeoutSeconds,
       owner: args.owner,
       movedNodes: args.movedNodes,
+      adopted: args.adopted,
       recordPlacement: (made) => {
         hostedNodes = recordHostedNodes(name, model, args.owner, args.movedNodes ?? [], args.nodeIds, made, parent);
         return hostedNodes.seen;

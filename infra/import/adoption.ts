@@ -22,6 +22,16 @@ export interface AdoptionPlan {
   nodes: Record<string, { std?: AdoptedSlot; gmSign?: AdoptedSlot; gmEnc?: AdoptedSlot; channel?: AdoptedSlot }>;
   /** Group id → the genesis file every member started from, verbatim. */
   groups: Record<number, string>;
+  /** Per node: where it ran when imported, for adopting it where it runs (adopted-install.ts). */
+  folders: Record<string, AdoptedFolder>;
+}
+
+export interface AdoptedFolder {
+  /** The node folder relative to --from (`<ip>/node0`, `node_<ip>_<port>`). */
+  folder: string;
+  nodeId: string;
+  /** The folder's config.ini and conf/group.N.ini as imported, by path inside the folder. */
+  settings: Record<string, string>;
 }
 
 /** Node key roles (import-record) → the node's credential slot and its certificate file. */
@@ -60,6 +70,7 @@ export function adoptionPlan(record: ImportRecord, read: (rel: string) => string
     agencies: {},
     nodes: {},
     groups: {},
+    folders: {},
   };
   for (const [name, agency] of Object.entries(record.agencies)) {
     const slots: AdoptionPlan["agencies"][string] = {
@@ -82,6 +93,12 @@ export function adoptionPlan(record: ImportRecord, read: (rel: string) => string
       slots[slot] = { certFile: must(`${node.files}/${cert}`), keyPath: ["nodes", name, role] };
     }
     plan.nodes[name] = slots;
+    const settings: Record<string, string> = { "config.ini": must(`${node.files}/config.ini`) };
+    for (const id of Object.keys(record.groups)) {
+      const text = read(`${node.files}/conf/group.${id}.ini`);
+      if (text !== undefined) settings[`conf/group.${id}.ini`] = text;
+    }
+    plan.folders[name] = { folder: node.folder, nodeId: node.nodeId, settings };
   }
   for (const [id, group] of Object.entries(record.groups)) plan.groups[Number(id)] = must(group.genesis);
   return plan;

@@ -2,11 +2,12 @@
  * The command that installs or updates one node on its host. It reads the node folder as a
  * base64 tar.gz (paths `<node>/…`), checks that the folder on the host is this node's (its
  * `.bcos-pulumi-owner` marker names the stack and node ID; a non-empty folder without one is
- * refused), writes only the files that differ, keeps runtime state (`data/`, `log/`,
- * `nohup.out`) untouched, starts the node or restarts it when its configuration or binary
- * changed, and waits until it is healthy: it answers JSON-RPC with its own node ID, has its
- * peers back and, after a restart, has caught up with its groups. Running it twice changes nothing.
+ * refused, unless it is an imported node's own, see `adopt`), writes only the files that differ,
+ * keeps runtime state (`data/`, `log/`, `nohup.out`) untouched, starts the node or restarts it
+ * when its configuration or binary changed, and waits until it is healthy: it answers JSON-RPC
+ * with its own node ID, has its peers back and, after a restart, has caught up with its groups. Running it twice changes nothing.
  */
+import type { NodeAdoption } from "../import/adopted-install";
 import { envBashCommand, scriptBody, stdinScript } from "./script-body";
 import { shellAssignments } from "./shell-quote";
 
@@ -26,6 +27,11 @@ export interface NodeInstall {
   owner: string;
   /** The node was moved by hand (bcos:movedNodes): its folder must already hold a ledger. */
   expectLedger?: boolean;
+  /**
+   * An imported node (infra/import/adopted-install.ts): its folder, made by another tool, is
+   * adopted where it runs when it holds this node ID; it must not be started anywhere else.
+   */
+  adopt?: NodeAdoption;
 }
 
 const BODY = scriptBody("install-node.sh");
@@ -43,6 +49,8 @@ export function nodeInstallCommand(install: NodeInstall): string {
     binary_revision: install.binaryRevision,
     owner: install.owner,
     expect_ledger: install.expectLedger ? 1 : 0,
+    // Only imported nodes carry these: every other install command stays as it was.
+    ...(install.adopt ? { adopt_node_id: install.adopt.nodeId, adopt_same: install.adopt.sameMeaning } : {}),
   });
 }
 

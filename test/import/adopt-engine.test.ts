@@ -6,7 +6,7 @@
  * an ordinary stack: a node added to an imported agency, a role change and a new group apply. The
  * same chain imported without its CA keys adopts too, and a node that would need a certificate
  * from a CA imported as a certificate only is refused in preview with the reason. Generator
- * packages, GM and standard, adopt the same way; their config.ini differs from ours in one value
+ * packages, GM and standard, and a build_chain standard (non-GM) chain adopt the same way; their config.ini differs from ours in one value
  * only (chain.rsa_crypto_channel, see the README).
  */
 import { execFileSync } from "node:child_process";
@@ -17,10 +17,10 @@ import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importChain } from "../../infra/import/import-chain";
 import type { ImportRecord } from "../../infra/import/import-record";
-import { parseIni } from "../../infra/fisco/parse";
+import { configIniMeaning, meaningDifferences } from "../../infra/import/ini-meaning";
 import { copyProject, environmentWithoutPulumi, installEngine, run } from "../rig/engine-project";
 import { type BuiltChain, filesUnder } from "./chain-fixture";
-import { buildChainGm, generatorGm, generatorStd, Workspace } from "./fixtures";
+import { buildChainGm, buildChainStd, generatorGm, generatorStd, Workspace } from "./fixtures";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const PASSPHRASE = "adopt-engine-passphrase";
@@ -111,26 +111,6 @@ class AdoptedStack {
 
 const HOST_NAMES: Record<string, string> = { "127.0.0.1": "hostA", "192.0.2.2": "hostB" };
 
-/** What 2.11 takes for a key config.ini leaves out (reference: fisco-2x-artifacts.md, config.ini). */
-const NODE_DEFAULTS: Record<string, string> = {
-  "rpc.disable_dynamic_group": "false",
-  "chain.rsa_crypto_channel": "false",
-  "log.enable_console_output": "false",
-  "log.enable_statistic": "false",
-  "log.stat_flush_interval": "60",
-};
-/** Keys generator writes that a 2.11 node never reads. */
-const NOT_READ = new Set(["log.log_flush_threshold"]);
-
-/** `section.key` → value with the node's defaults filled in, comments and layout dropped: what the node reads. */
-function iniMeaning(text: string): Record<string, string> {
-  const meaning: Record<string, string> = { ...NODE_DEFAULTS };
-  for (const [name, section] of parseIni(text).sections) {
-    for (const [key, entry] of section.entries) if (!NOT_READ.has(`${name}.${key}`)) meaning[`${name}.${key}`] = entry.value;
-  }
-  return meaning;
-}
-
 /** Files a tool leaves in conf/ that no 2.11 node reads and our packages do not carry. */
 const NOT_CARRIED = new Set(["conf/origin_cert/node.nodeid"]);
 
@@ -160,19 +140,17 @@ function expectPackagesHoldOriginals(stack: AdoptedStack, configDifferences: str
       const gm = existsSync(path.join(original, "conf", "gmnode.key"));
       const id = readFileSync(path.join(written, "conf", gm ? "gmnode.nodeid" : "node.nodeid"), "utf8").trim();
       expect(id).toBe(built.nodeIds.get(record.nodes[name].folder));
-      const ours = iniMeaning(readFileSync(path.join(written, "config.ini"), "utf8"));
-      const theirs = iniMeaning(readFileSync(path.join(original, "config.ini"), "utf8"));
-      const keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort();
-      expect(
-        keys.filter((k) => ours[k] !== theirs[k]).map((k) => `${k}: ${theirs[k]} → ${ours[k]}`),
-        `${name}/config.ini`,
-      ).toEqual(configDifferences);
+      const ours = configIniMeaning(readFileSync(path.join(written, "config.ini"), "utf8"));
+      const theirs = configIniMeaning(readFileSync(path.join(original, "config.ini"), "utf8"));
+      expect(meaningDifferences(theirs, ours), `${name}/config.ini`).toEqual(configDifferences);
     }
     // The agency's SDK set: the first host's, keys and certificates as they were.
     const [sdkHost] = Object.values(record.agencies[agency].sdk ?? {});
     if (sdkHost) {
       const ip = { hostA: "127.0.0.1", hostB: "192.0.2.2" }[path.basename(sdkHost)]!;
       for (const r of ["sdk.key", "sdk.crt", "ca.crt", "gm/gmsdk.key", "gm/gmsdk.crt", "gm/gmensdk.key", "gm/gmensdk.crt", "gm/gmca.crt"]) {
+        // A standard chain's SDK set has no gm/ folder.
+        if (!existsSync(path.join(built.dir, ip, "sdk", r))) continue;
         expect(readFileSync(path.join(unpacked, "sdk", r)), `${agency} sdk/${r}`).toEqual(readFileSync(path.join(built.dir, ip, "sdk", r)));
         compared++;
       }
@@ -267,6 +245,24 @@ describe("an imported chain without its CA keys (real engine)", () => {
       expect(preview.code).not.toBe(0);
       expect(preview.stdout + preview.stderr).toContain("imported as a certificate only");
       expect(preview.stdout + preview.stderr).toContain("needs-a-cert");
+    },
+    15 * 60_000,
+  );
+});
+
+describe("pulumi up adopts an imported build_chain standard (non-GM) chain (real engine)", () => {
+  let stack: AdoptedStack;
+  beforeAll(async () => {
+    stack = new AdoptedStack("build-chain-std", ws.chain(buildChainStd));
+    await stack.init();
+  }, 10 * 60_000);
+
+  it(
+    "applies, keeps every key, certificate, node ID and genesis byte, and previews no change after",
+    async () => {
+      await stack.ok(["up", "--yes", "--skip-preview"]);
+      await stack.ok(["preview", "--expect-no-changes"]);
+      expectPackagesHoldOriginals(stack);
     },
     15 * 60_000,
   );

@@ -30,6 +30,8 @@ const files: Record<string, string> = {
   "nodes/n0/conf/origin_cert/node.crt": "ORIGIN",
   "nodes/n0/conf/channel_cert/node.crt": "CHANNEL",
   "nodes/n0/conf/group.1.genesis": "GENESIS",
+  "nodes/n0/conf/group.1.ini": "GROUP-INI",
+  "nodes/n0/config.ini": "CONFIG",
 };
 
 describe("adoptionPlan", () => {
@@ -50,6 +52,12 @@ describe("adoptionPlan", () => {
       channel: { certFile: "CHANNEL", keyPath: ["nodes", "n0", "channel"] },
     });
     expect(plan.groups).toEqual({ 1: "GENESIS" });
+    // Where the node ran and the settings it ran with, for adopting it on its host.
+    expect(plan.folders.n0).toEqual({
+      folder: "127.0.0.1/node0",
+      nodeId: "ab".repeat(64),
+      settings: { "config.ini": "CONFIG", "conf/group.1.ini": "GROUP-INI" },
+    });
   });
 
   it("names a missing file and the fix", () => {

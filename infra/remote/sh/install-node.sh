@@ -1,4 +1,7 @@
-# Given (environment): deploy_dir node rpc_port health_timeout binary_revision owner expect_ledger.
+# Given (environment): deploy_dir node rpc_port health_timeout binary_revision owner expect_ledger,
+# and for an imported node adopt_node_id adopt_same (see infra/import/adopted-install.ts).
+adopt_node_id=${adopt_node_id:-}
+adopt_same=${adopt_same:-}
 # Given (above this body): node_package, the node folder as a base64 tar.gz (paths <node>/...).
 node_dir="$deploy_dir/$node"
 binary="$deploy_dir/fisco-bcos"
@@ -60,7 +63,9 @@ node_id=$(node_id_in "$staging/$node" | tr -d '[:space:]')
 [ -n "$node_id" ] || fail "the node package has no conf/gmnode.nodeid or conf/node.nodeid"
 
 # Only a folder this stack made for this node is written to: its marker names both. A folder an
-# earlier version made (no marker yet) is recognised by its start marker and node ID.
+# earlier version made (no marker yet) is recognised by its start marker and node ID, an imported
+# node's folder (another tool made it) by the imported node ID.
+adopting=""
 step="checking that $node_dir is this node's folder"
 owner_field() { sed -n "s/^$1=//p" "$owner_file" | head -n 1; }
 if [ -e "$node_dir" ] || [ -L "$node_dir" ]; then
@@ -75,12 +80,25 @@ if [ -e "$node_dir" ] || [ -L "$node_dir" ]; then
         :
     elif [ -f "$started_marker" ] && [ "$(node_id_in "$node_dir" | tr -d '[:space:]')" = "$node_id" ]; then
         echo "$node: $node_dir was installed by an earlier bcos-pulumi for this node ID; marking it as this stack's"
+        adopting=earlier
+    elif [ -n "$adopt_node_id" ]; then
+        # An imported node: its folder is adopted only if it holds the imported node's ID.
+        found_id=$(node_id_in "$node_dir" | tr -d '[:space:]')
+        if [ "$found_id" != "$adopt_node_id" ] || [ "$node_id" != "$adopt_node_id" ]; then
+            fail "$node was imported with node ID $(cut -c 1-16 <<<"$adopt_node_id")…, but $node_dir holds node ID $(cut -c 1-16 <<<"${found_id:-none}")… and no .bcos-pulumi-owner; it is left as it is: point the host's address and deployDir at where $node runs"
+        fi
+        adopting=1
+        echo "$node: adopting $node_dir, made by another tool for node ID $(cut -c 1-16 <<<"$adopt_node_id")…"
     else
         fail "$node_dir is not empty and has no .bcos-pulumi-owner, so it was not made by bcos-pulumi for this node; it is left as it is: move it away, or choose another deployDir or node name"
     fi
-else
-    mkdir -p "$node_dir"
 fi
+# An imported node runs somewhere already: starting it on a fresh ledger here would run its node
+# ID twice.
+if [ -n "$adopt_node_id" ] && [ ! -f "$owner_file" ] && [ -z "$adopting" ]; then
+    fail "$node was imported, but $node_dir does not hold its folder; nothing was started: point the host's address and deployDir at where $node runs (or copy its folder there, ledger included, if it moved)"
+fi
+mkdir -p "$node_dir"
 ours=1
 owner_text="# Made by bcos-pulumi: installs and removals act on this folder only for this stack and node ID.
 stack=$owner
@@ -107,6 +125,13 @@ while IFS= read -r -d '' source; do
     esac
     target="$node_dir/$relative"
     if [ -f "$target" ] && cmp -s "$source" "$target"; then continue; fi
+    # Adopting: a settings file that means what the running node read (the program compared
+    # them) is replaced without a restart; any other difference restarts as usual.
+    same=""
+    if [ "$adopting" = 1 ] && [ -f "$target" ]; then
+        pair="$relative=$(sha256sum "$target" | cut -d ' ' -f 1):$(sha256sum "$source" | cut -d ' ' -f 1)"
+        case " $adopt_same " in *" $pair "*) same=1 ;; esac
+    fi
     mkdir -p "$(dirname "$target")"
     # Copy beside the target, then rename: the node never reads a half-written file.
     cp "$source" "$target.new"
@@ -114,7 +139,7 @@ while IFS= read -r -d '' source; do
     mv -f "$target.new" "$target"
     changed+=("$relative")
     case "$relative" in
-        config.ini | conf/*) if [ -n "$installed" ]; then restart="configuration changed"; fi ;;
+        config.ini | conf/*) if [ -n "$installed" ] && [ -z "$same" ]; then restart="configuration changed"; fi ;;
     esac
 done < <(find "$staging/$node" -type f -print0 | sort -z)
 
@@ -127,6 +152,16 @@ else
 fi
 if [ -f "$started_marker" ] && [ "$(cat "$started_marker")" != "$actual_binary" ]; then
     restart="${restart:+$restart, }binary changed"
+fi
+# An adopted node has no start marker: it runs the binary on disk unless that file was replaced
+# since it started (the binary install renames a new one into place).
+if [ "$adopting" = 1 ]; then
+    running_binary="$node_dir/../fisco-bcos -c config.ini"
+    while read -r running_pid running_args; do
+        case "$running_args" in
+            *"$running_binary"*) if [[ "$(readlink "/proc/$running_pid/exe" 2>/dev/null)" == *" (deleted)" ]]; then restart="${restart:+$restart, }binary changed"; fi ;;
+        esac
+    done < <(ps -ww -eo pid=,args=)
 fi
 
 # Prints the node's raw answer to one JSON-RPC call (method, params), nothing when there is none.
