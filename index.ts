@@ -52,9 +52,9 @@ const partyOutputs: Promise<object> | undefined =
     : partySetting.kind === "agency"
       ? createAgencyParty({ model, agency: partySetting.agency, exchange: exchange!, validity, outputDir })
       : undefined;
-const partyOutput = (key: string) => partyOutputs?.then((o) => (o as Record<string, unknown>)[key]);
-// The single stack's outputs; undefined (so not exported) in a party stack.
-const ofConsortium = <T>(pick: (c: Consortium) => T): T => (consortium ? pick(consortium) : (undefined as T));
+// A mode's outputs are null in the other mode: an undefined export makes the engine warn on every run.
+const partyOutput = (key: string) => partyOutputs?.then((o) => (o as Record<string, unknown>)[key] ?? null) ?? null;
+const ofConsortium = <T>(pick: (c: Consortium) => T): T => (consortium ? pick(consortium) : (null as T));
 
 export const nodes = ofConsortium((c) => c.nodeSummaries);
 export const agencies = ofConsortium((c) => c.agencySummaries);

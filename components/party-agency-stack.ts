@@ -100,7 +100,7 @@ export async function createAgencyParty(args: AgencyPartyArgs): Promise<AgencyPa
   ].map((k) => k.privateKeyPem);
   if (certified && approved) {
     const pki = certifiedPki(agency, smCrypto, requests, certificates, nodeKeys, validity, parent);
-    heldSecrets.push(pki.channelCa.privateKeyPem, pki.channelNodeKey.privateKeyPem, pki.sdk.channel.privateKeyPem);
+    heldSecrets.push(...pki.secrets);
     // Genesis as the committee froze it, for every group of the agency's nodes: the package waits for all of them.
     const committeeGenesis = read.committee!.bundle.genesis;
     const groupsOfOwn = approved.groups.filter((g) => [...g.sealers, ...g.observers, ...g.free].some((n) => nodeKeys[n]));
@@ -150,9 +150,8 @@ function issuedCredential(key: KeyPair, algorithm: Credential["key"]["algorithm"
 }
 
 interface CertifiedPki {
-  channelCa: CredentialOutputs;
-  channelNodeKey: KeyPair;
-  sdk: { channel: CredentialOutputs };
+  /** The private keys made here (channel CA, channel node key, SDK keys): kept out of the bundle too. */
+  secrets: pulumi.Output<string>[];
   /** The agency and its nodes as the renderers take them (the authority is filled in from the committee's bundle). */
   plain: pulumi.Output<Omit<ChainPki, "authority">>;
 }
@@ -214,7 +213,8 @@ function certifiedPki(
       }),
     );
   const plain = pulumi.secret(pulumi.all([agencyPki, pulumi.all(nodes)]).apply(([a, n]) => ({ agencies: [a], nodes: n })));
-  return { channelCa, channelNodeKey, sdk: { channel: sdkChannel }, plain };
+  const secrets = [channelCa, sdkChannel, ...(sdkGmSign ? [sdkGmSign] : []), ...(sdkGmEnc ? [sdkGmEnc] : [])].map((c) => c.privateKeyPem);
+  return { secrets: [...secrets, channelNodeKey.privateKeyPem], plain };
 }
 
 /** The chain CA certificates as renderer credentials: certificates only, this stack holds no CA key. */

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BundleGenesis, PartyBundle } from "../infra/exchange/bundle";
+import { verifyPublished } from "../infra/exchange/exchange";
 import { checkAgencyRequests } from "../infra/party/agency-requests";
 import { committeeBundleContent } from "../infra/party/party-bundles";
 import type { ExchangeSetting } from "../infra/party/settings";
@@ -55,6 +56,9 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
     plan,
   );
   const requests = checkAgencyRequests(plan, Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.bundle])));
+  // Its own last bundle in the folder: the genesis it published before.
+  const own = args.exchange.kind === "dir" ? await exchange.source.fetch("committee") : undefined;
+  const published = own ? verifyPublished(own, "committee", plan).genesis : [];
   const parent = new Committee("committee");
   const authority = createChainAuthority(plan, validity, undefined, parent);
   const sources = Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.published.source]));
@@ -73,7 +77,16 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
       nodeIds[node.name] = agencies[node.agency].apply((b) => b.nodes.find((n) => n.name === node.name)!.nodeId);
     }
   }
-  const ready = plan.groups.filter((g) => g.sealers.every((s) => nodeIds[s]));
+  // A genesis it published before stays declared even if a bundle went missing since: deleting
+  // it would make a new block 0. Such a group is given the sealer IDs it was frozen with.
+  // (With a stacks exchange the committee does not read its own output yet.)
+  const ready = plan.groups.flatMap((g) => {
+    if (g.sealers.every((s) => nodeIds[s])) return [g];
+    const frozen = published.find((x) => x.groupId === g.id);
+    if (!frozen) return [];
+    for (const id of frozen.sealerIds) nodeIds[id] = pulumi.output(id);
+    return [{ ...g, sealers: frozen.sealerIds }];
+  });
   const groups = createGroups({ ...plan, groups: ready }, nodeIds, undefined, parent);
   const genesis = pulumi.all(
     ready.map((g) =>
