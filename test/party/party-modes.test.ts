@@ -85,8 +85,9 @@ describe("party modes over a dir exchange: committee, agencyA, agencyB (stateful
       agencyB: ["its bundle (certificate requests, node IDs)"],
     });
     expect(first.agencyA.outputs.waitingFor).toMatchObject({ committee: expect.arrayContaining(["agency certificate for agencyA"]) });
+    // agencyA ran before agencyB published: it waits for node2's ID (group 1) too.
     expect(logs).toContain(
-      "agencyA is waiting for committee: agency certificate for agencyA, GM agency certificate for agencyA, genesis of group 1, genesis of group 2 (it made what it could; run pulumi up again after they publish)",
+      "agencyA is waiting for committee: agency certificate for agencyA, GM agency certificate for agencyA, genesis of group 1, genesis of group 2; agencyB: node ID of node2 (it made what it could; run pulumi up again after they publish)",
     );
     const committee = readBundle(readFileSync(path.join(bundles, "committee.bundle"), "utf8"), "committee.bundle", { party: "committee", plan: PLAN });
     expect(approvedPlanOf(committee, "committee.bundle")).toEqual(JSON.parse(JSON.stringify(PLAN)));
