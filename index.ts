@@ -9,9 +9,13 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Consortium } from "./components";
 import { adoptionOf } from "./components/adoption";
+import { validityOf } from "./components/consortium/pki";
 import { readingStackSettings } from "./components/input-error";
+import { createAgencyParty } from "./components/party-agency-stack";
+import { createCommittee } from "./components/party-committee";
 import { adoptionPlan } from "./infra/import/adoption";
 import type { ImportedKeys, ImportRecord } from "./infra/import/import-record";
+import { readPartySettings } from "./infra/party/settings";
 import { topologyFromConfigValue } from "./infra/topology/load";
 import { readHealthTimeoutSeconds, readRenewBeforeDays } from "./infra/topology/validate-settings";
 
@@ -19,6 +23,8 @@ const config = new pulumi.Config("bcos");
 // Throws the validator's message (path, value, fix) on bad input; nothing is registered then.
 const model = readingStackSettings(() => topologyFromConfigValue(config.requireObject("topology")));
 const outputDir = config.get("outputDir") ?? `./out/${pulumi.getStack()}`;
+// Without bcos:party the stack is the whole consortium; with it, one party of it (see README).
+const { party: partySetting, exchange } = readingStackSettings(() => readPartySettings(config.get("party"), config.get("exchange"), model));
 
 // With chain.install: how long a (re)started node may take to be healthy (default 60 s).
 // Checked here, before anything is registered: a fraction would break the install script.
@@ -34,12 +40,33 @@ const movedNodes = config.getObject<string[]>("movedNodes");
 const imported = config.getObject<ImportRecord>("imported");
 const adoption = imported && adoptionPlanOf(imported);
 
-const consortium = new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, renewBeforeDays, movedNodes, adoption });
+const consortium =
+  partySetting.kind === "consortium"
+    ? new Consortium("consortium", { model, outputDir, healthTimeoutSeconds, renewBeforeDays, movedNodes, adoption })
+    : undefined;
+const validity = validityOf(model, renewBeforeDays);
+// A party reads the others' bundles first (asynchronously), so its outputs are a promise.
+const partyOutputs: Promise<object> | undefined =
+  partySetting.kind === "committee"
+    ? createCommittee({ model, exchange: exchange!, validity })
+    : partySetting.kind === "agency"
+      ? createAgencyParty({ model, agency: partySetting.agency, exchange: exchange!, validity, outputDir })
+      : undefined;
+// A mode's outputs are null in the other mode: an undefined export makes the engine warn on every run.
+const partyOutput = (key: string) => partyOutputs?.then((o) => (o as Record<string, unknown>)[key] ?? null) ?? null;
+const ofConsortium = <T>(pick: (c: Consortium) => T): T => (consortium ? pick(consortium) : (null as T));
 
-export const nodes = consortium.nodeSummaries;
-export const agencies = consortium.agencySummaries;
-export const groups = consortium.groupSummaries;
-export const certificates = consortium.certificateSummaries;
+export const nodes = ofConsortium((c) => c.nodeSummaries);
+export const agencies = ofConsortium((c) => c.agencySummaries);
+export const groups = ofConsortium((c) => c.groupSummaries);
+export const certificates = ofConsortium((c) => c.certificateSummaries);
+/** Party stacks: which party, its signed bundle (public), what it waits for, genesis made, its node IDs and package. */
+export const party = partyOutput("party");
+export const genesis = partyOutput("groups");
+export const bundle = partyOutput("bundle");
+export const waitingFor = partyOutput("waitingFor");
+export const nodeIds = partyOutput("nodeIds");
+export const handoverPackage = partyOutput("package");
 
 function adoptionPlanOf(record: ImportRecord) {
   const read = (rel: string) => {

@@ -48,6 +48,8 @@ export interface PartyBundle {
   chainId: number;
   /** The committee's: `sha256:<hex>` of the approved plan it publishes. */
   planDigest?: string;
+  /** The committee's: the approved plan itself (its bcos:topology as validated), which agencies act on. */
+  plan?: Model;
   /** PEM certificates by file name (`gmca.crt`, `gmagency.crt`, `node5/gmnode.crt`, …). */
   certificates: Record<string, string>;
   /** An agency's PEM requests for its agency certificates. */
@@ -267,12 +269,14 @@ const PUBLIC_PEM_LABELS = ["CERTIFICATE", "CERTIFICATE REQUEST"];
  * `secrets` (PEM private keys the party holds) in hex or base64.
  */
 export function assertPublicOnly(content: PartyBundle | string, secrets: readonly string[]): void {
-  const text = typeof content === "string" ? content : canonicalJson({ ...content, planDigest: undefined });
+  const text = typeof content === "string" ? content : canonicalJson(content);
   if (PRIVATE_PEM.test(text)) throw new Error("holds a PEM private key");
   const labels = [...text.replace(/\\n/g, "\n").matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1]);
   const other = labels.find((label) => !PUBLIC_PEM_LABELS.includes(label));
   if (other) throw new Error(`holds a PEM ${other} block; only certificates and certificate requests belong in a bundle`);
-  if (typeof content !== "string" && BARE_SCALAR.test(text)) throw new Error("holds a 64-hex-digit value that could be a private scalar");
+  // The plan may carry 64-hex values of its own (chain.binary.sha256); the secrets check below still covers it.
+  if (typeof content !== "string" && BARE_SCALAR.test(canonicalJson({ ...content, planDigest: undefined, plan: undefined })))
+    throw new Error("holds a 64-hex-digit value that could be a private scalar");
   for (const secret of secrets) {
     const { scalarHex } = loadPrivateKey(secret);
     if (!scalarHex) continue; // RSA keys: only as PEM, which is refused above
@@ -289,6 +293,8 @@ function shapeOf(content: unknown): string | undefined {
   if (c.role !== "committee" && c.role !== "agency") return `has role ${JSON.stringify(c.role)}, expected committee or agency`;
   if (typeof c.chainId !== "number") return "has no chainId";
   if (c.planDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(c.planDigest)) return "has a planDigest that is not sha256:<64 hex>";
+  if (c.plan !== undefined && (c.plan === null || typeof c.plan !== "object" || !Array.isArray(c.plan.nodes) || !Array.isArray(c.plan.groups)))
+    return "has a plan that is not a topology model";
   if (!c.certificates || typeof c.certificates !== "object" || Object.values(c.certificates).some((v) => typeof v !== "string"))
     return "has no certificates map";
   if (!c.csrs || typeof c.csrs !== "object") return "has no csrs map";

@@ -48,6 +48,7 @@ export function committeeBundleContent(input: CommitteeBundleInput): PartyBundle
     role: "committee",
     chainId: input.plan.chain.id,
     planDigest: planDigestOf(input.plan),
+    plan: input.plan,
     certificates,
     csrs: {},
     nodes: [],
@@ -89,4 +90,16 @@ export function issuedCertificates(committee: PartyBundle | undefined, agency: s
     if (pem && key && certifiesKey(pem, key)) found[kind] = pem;
   }
   return found;
+}
+
+/**
+ * The approved plan a (verified) committee bundle carries, checked against its digest; `source`
+ * names the file or stack output in the refusal.
+ */
+export function approvedPlanOf(committee: PartyBundle, source: string): Model {
+  const fix = "ask the committee to run pulumi up again and carry its new bundle";
+  if (!committee.plan) throw new Error(`${source}: carries no approved plan (written by an older version); fix: ${fix}`);
+  // JSON drops what the digest's canonical form drops too (undefined keys), so the two agree.
+  if (planDigestOf(committee.plan) !== committee.planDigest) throw new Error(`${source}: its plan does not match its planDigest; fix: ${fix}`);
+  return committee.plan;
 }
