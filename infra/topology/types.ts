@@ -30,6 +30,8 @@ export interface HostSpec {
 
 export interface NodeSpec {
   host: string;
+  /** The node's folder name under its host's deployDir when it is not the node's name (imported nodes). */
+  folder?: string;
   p2pPort?: number;
   channelPort?: number;
   rpcPort?: number;
@@ -124,6 +126,8 @@ export interface Node {
   p2pPort: number;
   channelPort: number;
   rpcPort: number;
+  /** Its folder under the host's deployDir when not its name (see node-folder.ts); absent otherwise. */
+  folder?: string;
 }
 
 export interface Agency {
