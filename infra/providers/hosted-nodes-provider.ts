@@ -121,7 +121,8 @@ export function createHostedNodesProvider(options: HostedNodesProviderOptions = 
       const failures: pulumi.dynamic.CheckFailure[] = [];
       for (const [name, node] of Object.entries(news.nodes).sort(([a], [b]) => a.localeCompare(b))) {
         const from = known[name];
-        if (from && movedAway(name, from, placementOf(node)) && !moved.includes(name)) failures.push({ property: "nodes", reason: moveRefusal(name, from, placementOf(node)) });
+        if (from && movedAway(name, from, placementOf(node)) && !moved.includes(name))
+          failures.push({ property: "nodes", reason: moveRefusal(name, from, placementOf(node)) });
       }
       if (failures.length) return { failures };
 

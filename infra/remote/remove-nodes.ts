@@ -74,7 +74,9 @@ export async function removeHostedNodes(nodes: Record<string, HostedNode>, optio
     for (const line of outcome.stderr.trim().split("\n").filter(Boolean)) options.log(line, true);
   };
   const command = (name: string, node: HostedNode) =>
-    bashCommand(nodeRemovalScript({ deployDir: node.deployDir, node: name, folder: node.folder, nodeId: node.nodeId, owner: options.owner, deleteData: node.deleteData }));
+    bashCommand(
+      nodeRemovalScript({ deployDir: node.deployDir, node: name, folder: node.folder, nodeId: node.nodeId, owner: options.owner, deleteData: node.deleteData }),
+    );
 
   await Promise.all(
     [...byMachine.values()].map(async (list) => {

@@ -42,7 +42,10 @@ export function validateTopology(raw: unknown, source?: string, options: Validat
   const nodeNames = members && new Set(members.nodes.map((n) => n.name));
   const groups = readGroups(c, top.groups, nodeNames);
   if (hosts && members) {
-    for (const clash of folderClashes(nodes, [...hosts.values()].filter((h) => h !== undefined))) {
+    for (const clash of folderClashes(
+      nodes,
+      [...hosts.values()].filter((h) => h !== undefined),
+    )) {
       const at = members.nodes.find((n) => n.name === clash.node)!;
       c.report(
         keyPath(at.path, "folder"),
