@@ -24,7 +24,7 @@ export interface HostSpec {
   address: string;
   /** `local` (this machine) or `{ ssh: {...} }`. */
   connection: "local" | { ssh: SshConnectionSpec };
-  /** Folder on the host under which node folders live (`<deployDir>/<node>/`). */
+  /** Folder on the host under which node folders live (`<deployDir>/<node or its folder:>/`). */
   deployDir: string;
 }
 
