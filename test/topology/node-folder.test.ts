@@ -95,16 +95,16 @@ describe("host scripts", () => {
 
   it("carry node_folder only for a node whose folder is not its name: other commands are byte-identical", () => {
     expect(nodeInstallCommand({ ...install, folder: "n" })).toBe(nodeInstallCommand(install));
-    expect(nodeInstallCommand({ ...install, folder: "node_10.0.0.1_30300" })).toContain("node_folder=node_10.0.0.1_30300");
+    expect(nodeInstallCommand({ ...install, folder: "node_10.0.0.1_30300" })).toContain("node_folder='node_10.0.0.1_30300'");
     expect(nodeInstallCommand(install)).not.toContain("node_folder");
     expect(nodeRemovalScript({ ...removal, folder: "n" })).toBe(nodeRemovalScript(removal));
-    expect(nodeRemovalScript({ ...removal, folder: "node0" })).toContain("node_folder=node0");
+    expect(nodeRemovalScript({ ...removal, folder: "node0" })).toContain("node_folder='node0'");
   });
 
   it("the installed check looks in the node's folder", () => {
     const command = installedNodesCommand([{ access: "local", deployDir: "/srv/a", nodes: ["a-node0", "n1"], folders: { "a-node0": "node0" } }]);
-    expect(command).toContain("if [ -e /srv/a/node0/config.ini ]; then echo a-node0; fi");
-    expect(command).toContain("if [ -e /srv/a/n1/config.ini ]; then echo n1; fi");
+    expect(command).toContain("if [ -e '/srv/a/node0/config.ini' ]; then echo 'a-node0'; fi");
+    expect(command).toContain("if [ -e '/srv/a/n1/config.ini' ]; then echo 'n1'; fi");
   });
 });
 
