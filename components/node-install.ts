@@ -197,6 +197,7 @@ export class NodeInstall extends pulumi.ComponentResource {
       const install = nodeInstallCommand({
         deployDir: host.deployDir,
         node: node.name,
+        folder: node.folder,
         rpcPort: node.rpcPort,
         healthTimeoutSeconds: args.healthTimeoutSeconds ?? 60,
         binaryRevision: revision,
@@ -244,14 +245,17 @@ export class NodeInstall extends pulumi.ComponentResource {
     if (pulumi.runtime.isDryRun()) return pulumi.output(model.nodes.map((n) => n.name));
     const folders = sites.map((named): pulumi.Output<NodeFolders> => {
       const host = named[0];
-      const nodes = model.nodes.filter((n) => named.some((h) => h.name === n.host)).map((n) => n.name);
+      const here = model.nodes.filter((n) => named.some((h) => h.name === n.host));
+      const nodes = here.map((n) => n.name);
+      const folders = Object.fromEntries(here.flatMap((n) => (n.folder ? [[n.name, n.folder]] : [])));
       const c = connections.get(host.name);
-      if (c === undefined || host.connection.kind !== "ssh") return pulumi.output({ access: "local" as const, deployDir: host.deployDir, nodes });
+      if (c === undefined || host.connection.kind !== "ssh") return pulumi.output({ access: "local" as const, deployDir: host.deployDir, nodes, folders });
       const { port, user } = host.connection;
       return pulumi.all([c.privateKey!, c.hostKey!]).apply(([privateKey, hostKey]) => ({
         access: { address: host.address, port, user, privateKey, hostKey },
         deployDir: host.deployDir,
         nodes,
+        folders,
       }));
     });
     return pulumi.all(folders).apply(async (list) => {

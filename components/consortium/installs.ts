@@ -88,6 +88,8 @@ export function recordHostedNodes(
     nodes[node.name] = pulumi.output({
       site: hostSite(host).key,
       deployDir: host.deployDir,
+      // Only a node whose folder is not its name records one: other records stay as they were.
+      ...(node.folder ? { folder: node.folder } : {}),
       address: host.address,
       connection:
         c.kind === "local"

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KeyPair } from "../../infra/providers/key-pair";
 import { Membership } from "../../infra/providers/membership";
 import type { DeclaredRole, EndpointDescriptor } from "../../infra/membership/types";
+import { nodeDir } from "../../infra/topology/node-folder";
 import type { Model } from "../../infra/topology/types";
 import type { Group } from "../group";
 import type { NodeInstall } from "../node-install";
@@ -48,7 +49,7 @@ export function membershipEndpoints(
         address: host.address,
         rpcPort: node.rpcPort,
         connection: c.kind === "local" ? { kind: "local" } : { kind: "ssh", port: c.port, user: c.user, hostKey: key },
-        nodeDir: `${host.deployDir}/${node.name}`,
+        nodeDir: nodeDir(host.deployDir, node),
       }),
     );
     if (c.kind === "ssh" && !sshPrivateKeys[host.address]) sshPrivateKeys[host.address] = config.requireSecret(c.privateKeyConfig);

@@ -4,15 +4,16 @@
  * is written to only then), and which of its settings files may be replaced by ours without a
  * restart because both mean the same to a 2.11 node. Pure.
  *
- * Installs keep a node in `<deployDir>/<node name>`, so a node is adoptable only when its
- * topology name is its folder's name; build_chain folders (`node0`, …) on one address are, while
- * clashing build_chain names across addresses and generator folders (`node_<ip>_<port>`, dots are
- * no name character) are not and are refused before anything runs.
+ * Installs keep a node in `<deployDir>/<folder>` (infra/topology/node-folder.ts: its name unless
+ * the topology gives `folder:`, as import does for build_chain's `node0` on several addresses and
+ * generator's `node_<ip>_<port>`), so a node is adoptable only where that is the folder it was
+ * imported from; otherwise it is refused before anything runs.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { renderConfigIni } from "../fisco/config-ini";
 import { renderGroupIni } from "../fisco/genesis";
+import { nodeFolder } from "../topology/node-folder";
 import type { Model } from "../topology/types";
 import type { AdoptedFolder } from "./adoption";
 import { configIniMeaning, groupIniMeaning, meaningDifferences } from "./ini-meaning";
@@ -37,10 +38,10 @@ export function adoptedInstalls(folders: Record<string, AdoptedFolder>, model: M
     const imported = folders[node.name];
     if (!imported) continue;
     const folderName = path.posix.basename(imported.folder);
-    if (folderName !== node.name) {
+    if (folderName !== nodeFolder(node)) {
       throw new Error(
-        `node ${node.name} was imported from the folder ${imported.folder}, but chain.install keeps a node in <deployDir>/<node name>, so it cannot be adopted where it runs: ` +
-          `adopting a node whose folder name (${folderName}) is not its topology name is not supported yet; keep chain.install false for this stack`,
+        `node ${node.name} was imported from the folder ${imported.folder}, but chain.install would keep it in <deployDir>/${nodeFolder(node)}, so it cannot be adopted where it runs: ` +
+          `set agencies.${node.agency}.nodes.${node.name}.folder to ${folderName} (the folder it runs in), or keep chain.install false for this stack`,
       );
     }
     const ours: Record<string, string> = { "config.ini": renderConfigIni(model, node.name) };

@@ -7,6 +7,7 @@
 import { isIPv4 } from "node:net";
 import * as path from "node:path";
 import { deployDirProblem } from "../topology/formats";
+import { folderProblem } from "../topology/node-folder";
 import { TopologyError } from "../topology/topology-error";
 import type { GroupSpec, HostSpec, Model, NodeSpec, TopologySpec } from "../topology/types";
 import { validateTopology } from "../topology/validate";
@@ -105,11 +106,15 @@ export function deriveTopology(
   for (const agency of authority.agencies) {
     const members: Record<string, NodeSpec> = {};
     for (const node of agency.nodes) {
-      members[nodeNames.get(node)!] = {
+      const name = nodeNames.get(node)!;
+      members[name] = {
         host: hostNames.get(node.hostAddress)!,
         p2pPort: node.config.p2p.listenPort,
         channelPort: node.config.rpc.channelListenPort,
         rpcPort: node.config.rpc.jsonrpcListenPort,
+        // Where the name is not the folder's (node0 on several addresses, node_<ip>_<port>): the
+        // folder it runs in, so chain.install can adopt it there.
+        ...(name !== node.folderName && !folderProblem(node.folderName) ? { folder: node.folderName } : {}),
       };
     }
     agencies[agency.name] = { nodes: members };

@@ -8,6 +8,6 @@ export interface EndpointDescriptor {
   address: string;
   rpcPort: number;
   connection: { kind: "local" } | { kind: "ssh"; port: number; user: string; hostKey: string };
-  /** The node's folder on its host (`<deployDir>/<node>`), where a joining node's group files are prepared. */
+  /** The node's folder on its host (`<deployDir>/<folder>`, infra/topology/node-folder.ts), where a joining node's group files are prepared. */
   nodeDir?: string;
 }

@@ -13,6 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { removeHostedNodes, type HostedNode } from "../remote/remove-nodes";
+import { nodeDir, nodeFolder } from "../topology/node-folder";
 
 /** A node as the topology places it now. */
 export interface PlacedNode extends HostedNode {
@@ -23,6 +24,8 @@ export interface PlacedNode extends HostedNode {
 export interface Placement {
   site: string;
   deployDir: string;
+  /** The node's folder under deployDir when not its name (infra/topology/node-folder.ts). */
+  folder?: string;
 }
 
 export interface HostedNodesInputs {
@@ -52,13 +55,13 @@ export interface HostedNodesProviderOptions {
 
 const where = (p: Placement) => {
   const machine = p.site.slice(0, p.site.length - p.deployDir.length - 1);
-  return `${machine === "local" ? "this machine" : machine}, folder ${p.deployDir}`;
+  return `${machine === "local" ? "this machine" : machine}, folder ${p.folder === undefined ? p.deployDir : `${p.deployDir}/${p.folder}`}`;
 };
 
 /** The refusal of a move, with the steps to do it by hand. */
 export function moveRefusal(node: string, from: Placement, to: Placement): string {
-  const oldFolder = `${from.deployDir}/${node}`;
-  const newFolder = `${to.deployDir}/${node}`;
+  const oldFolder = nodeDir(from.deployDir, { name: node, folder: from.folder });
+  const newFolder = nodeDir(to.deployDir, { name: node, folder: to.folder });
   return (
     `${node} would move from ${where(from)} to ${where(to)}. Its ledger and its running process are at the old place; ` +
     `installing it at the new one would start it from block 0, and run one node ID twice while the old one runs. ` +
@@ -71,7 +74,9 @@ export function moveRefusal(node: string, from: Placement, to: Placement): strin
 }
 
 const sortedUnion = (...lists: (readonly number[] | undefined)[]) => [...new Set(lists.flatMap((l) => l ?? []))].sort((a, b) => a - b);
-const placementOf = (n: HostedNode): Placement => ({ site: n.site, deployDir: n.deployDir });
+const placementOf = (n: HostedNode): Placement => ({ site: n.site, deployDir: n.deployDir, ...(n.folder ? { folder: n.folder } : {}) });
+/** Another machine, deployDir or folder: the node's ledger is not where it would be installed. */
+const movedAway = (name: string, from: Placement, to: Placement) => from.site !== to.site || nodeFolder({ name, ...from }) !== nodeFolder({ name, ...to });
 
 /**
  * Stable JSON (object keys sorted), for comparing records. Without the engine's `__provider` (the
@@ -116,7 +121,8 @@ export function createHostedNodesProvider(options: HostedNodesProviderOptions = 
       const failures: pulumi.dynamic.CheckFailure[] = [];
       for (const [name, node] of Object.entries(news.nodes).sort(([a], [b]) => a.localeCompare(b))) {
         const from = known[name];
-        if (from && from.site !== node.site && !moved.includes(name)) failures.push({ property: "nodes", reason: moveRefusal(name, from, placementOf(node)) });
+        if (from && movedAway(name, from, placementOf(node)) && !moved.includes(name))
+          failures.push({ property: "nodes", reason: moveRefusal(name, from, placementOf(node)) });
       }
       if (failures.length) return { failures };
 

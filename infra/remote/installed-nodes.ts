@@ -16,7 +16,11 @@ export interface NodeFolders {
   access: SshAccess | "local";
   deployDir: string;
   nodes: readonly string[];
+  /** Node → its folder under deployDir, for nodes whose folder is not their name (node-folder.ts). */
+  folders?: Readonly<Record<string, string>>;
 }
+
+const folderOf = (f: NodeFolders, node: string) => f.folders?.[node] ?? node;
 
 export interface InstalledNodes {
   /** Nodes whose folder holds a config.ini, or whose host could not be asked. */
@@ -28,7 +32,7 @@ export interface InstalledNodes {
 /** The shell command that prints, one per line, the nodes of `folders` whose folder holds config.ini. */
 export function installedNodesCommand(folders: readonly NodeFolders[]): string {
   const tests = folders.flatMap((f) =>
-    f.nodes.map((node) => `if [ -e ${shellQuote(path.posix.join(f.deployDir, node, "config.ini"))} ]; then echo ${shellQuote(node)}; fi`),
+    f.nodes.map((node) => `if [ -e ${shellQuote(path.posix.join(f.deployDir, folderOf(f, node), "config.ini"))} ]; then echo ${shellQuote(node)}; fi`),
   );
   return ["set -u", ...tests, "true"].join("\n");
 }
@@ -50,7 +54,7 @@ export async function installedNodes(folders: readonly NodeFolders[], timeoutMs 
     [...byMachine.values()].map(async (list) => {
       const access = list[0].access;
       if (access === "local") {
-        for (const f of list) for (const node of f.nodes) if (existsSync(path.join(f.deployDir, node, "config.ini"))) installed.add(node);
+        for (const f of list) for (const node of f.nodes) if (existsSync(path.join(f.deployDir, folderOf(f, node), "config.ini"))) installed.add(node);
         return;
       }
       const all = list.flatMap((f) => f.nodes);

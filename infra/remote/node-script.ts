@@ -14,6 +14,8 @@ import { shellAssignments } from "./shell-quote";
 export interface NodeInstall {
   deployDir: string;
   node: string;
+  /** Its folder under deployDir when not its name (infra/topology/node-folder.ts). */
+  folder?: string;
   rpcPort: number;
   /** How long the node may take to be healthy after (re)start; whole seconds. */
   healthTimeoutSeconds: number;
@@ -49,6 +51,8 @@ export function nodeInstallCommand(install: NodeInstall): string {
     binary_revision: install.binaryRevision,
     owner: install.owner,
     expect_ledger: install.expectLedger ? 1 : 0,
+    // Only a node kept in a folder not named after it carries this: other commands stay as they were.
+    ...(install.folder !== undefined && install.folder !== install.node ? { node_folder: install.folder } : {}),
     // Only imported nodes carry these: every other install command stays as it was.
     ...(install.adopt ? { adopt_node_id: install.adopt.nodeId, adopt_same: install.adopt.sameMeaning } : {}),
   });

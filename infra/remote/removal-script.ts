@@ -10,6 +10,8 @@ import { shellAssignments } from "./shell-quote";
 export interface NodeRemoval {
   deployDir: string;
   node: string;
+  /** Its folder under deployDir when not its name (infra/topology/node-folder.ts). */
+  folder?: string;
   /** The node ID the folder's marker must name. */
   nodeId: string;
   /** `<project>/<stack>`, which the folder's marker must name. */
@@ -24,6 +26,8 @@ export function nodeRemovalScript(removal: NodeRemoval): string {
   const vars = shellAssignments({
     deploy_dir: removal.deployDir,
     node: removal.node,
+    // Only a node kept in a folder not named after it carries this: other scripts stay as they were.
+    ...(removal.folder !== undefined && removal.folder !== removal.node ? { node_folder: removal.folder } : {}),
     node_id: removal.nodeId,
     owner: removal.owner,
     delete_data: removal.deleteData ? 1 : 0,

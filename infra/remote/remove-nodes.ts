@@ -13,6 +13,8 @@ export interface HostedNode {
   /** Its site key (host-site.ts): machine and deployDir. */
   site: string;
   deployDir: string;
+  /** Its folder under deployDir when not its name; absent otherwise (infra/topology/node-folder.ts). */
+  folder?: string;
   /** The host's address as SSH reaches it. */
   address: string;
   connection: { kind: "local" } | { kind: "ssh"; port: number; user: string; hostKey: string };
@@ -72,7 +74,9 @@ export async function removeHostedNodes(nodes: Record<string, HostedNode>, optio
     for (const line of outcome.stderr.trim().split("\n").filter(Boolean)) options.log(line, true);
   };
   const command = (name: string, node: HostedNode) =>
-    bashCommand(nodeRemovalScript({ deployDir: node.deployDir, node: name, nodeId: node.nodeId, owner: options.owner, deleteData: node.deleteData }));
+    bashCommand(
+      nodeRemovalScript({ deployDir: node.deployDir, node: name, folder: node.folder, nodeId: node.nodeId, owner: options.owner, deleteData: node.deleteData }),
+    );
 
   await Promise.all(
     [...byMachine.values()].map(async (list) => {

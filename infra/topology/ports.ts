@@ -68,7 +68,7 @@ export function assignPorts(c: Checker, declared: readonly DeclaredNode[], hosts
     const channelPort = ports.get("channelPort");
     const rpcPort = ports.get("rpcPort");
     if (p2pPort === undefined || channelPort === undefined || rpcPort === undefined) continue;
-    nodes.push({ name: node.name, agency: node.agency, host: host.name, p2pPort, channelPort, rpcPort });
+    nodes.push({ name: node.name, agency: node.agency, host: host.name, p2pPort, channelPort, rpcPort, ...(node.folder ? { folder: node.folder } : {}) });
   }
   return nodes;
 }

@@ -24,12 +24,14 @@ export interface HostSpec {
   address: string;
   /** `local` (this machine) or `{ ssh: {...} }`. */
   connection: "local" | { ssh: SshConnectionSpec };
-  /** Folder on the host under which node folders live (`<deployDir>/<node>/`). */
+  /** Folder on the host under which node folders live (`<deployDir>/<node or its folder:>/`). */
   deployDir: string;
 }
 
 export interface NodeSpec {
   host: string;
+  /** The node's folder name under its host's deployDir when it is not the node's name (imported nodes). */
+  folder?: string;
   p2pPort?: number;
   channelPort?: number;
   rpcPort?: number;
@@ -124,6 +126,8 @@ export interface Node {
   p2pPort: number;
   channelPort: number;
   rpcPort: number;
+  /** Its folder under the host's deployDir when not its name (see node-folder.ts); absent otherwise. */
+  folder?: string;
 }
 
 export interface Agency {

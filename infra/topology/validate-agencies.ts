@@ -1,6 +1,7 @@
 /** The `agencies:` section: member organisations and the nodes each one runs. */
 import { Checker, isGiven, keyPath } from "./checker";
 import { nameProblem } from "./formats";
+import { folderProblem } from "./node-folder";
 import { PORT_BASES, PORT_KINDS, PortKind } from "./ports";
 import { Agency } from "./types";
 import { HostTable } from "./validate-hosts";
@@ -15,9 +16,11 @@ export interface DeclaredNode {
   host?: string;
   /** A number when given and valid, undefined when not given (take the default), null when invalid. */
   ports: Record<PortKind, number | null | undefined>;
+  /** Its folder under the host's deployDir, when given, valid and not its name. */
+  folder?: string;
 }
 
-const NODE_KEYS = ["host", ...PORT_KINDS];
+const NODE_KEYS = ["host", ...PORT_KINDS, "folder"];
 const NODE_EXAMPLE = "{ host: local, p2pPort: 30300, channelPort: 20200, rpcPort: 8545 }";
 
 /** `hosts` is undefined when the hosts section is unusable; host names are then not checked. */
@@ -43,6 +46,14 @@ function readNode(c: Checker, node: Omit<DeclaredNode, "ports">, value: unknown,
   for (const kind of PORT_KINDS) {
     const given = map[kind];
     declared.ports[kind] = isGiven(given) ? (c.integer(given, keyPath(node.path, kind), { min: 1, max: 65535, example: PORT_BASES[kind] }) ?? null) : undefined;
+  }
+  if (isGiven(map.folder)) {
+    const folderPath = keyPath(node.path, "folder");
+    const folder = c.text(map.folder, folderPath, "node_10.0.0.5_30300");
+    const problem = folder === undefined ? undefined : folderProblem(folder);
+    if (problem) c.report(folderPath, folder, problem.message, problem.fix);
+    // The default is the name: saying so is no folder of its own, and keeps the model as before.
+    else if (folder !== undefined && folder !== node.name) declared.folder = folder;
   }
   return declared;
 }

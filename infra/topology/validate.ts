@@ -2,7 +2,8 @@
  * Turns user input into the `Model`: checks everything, reports every problem at once, and fills
  * in defaults. Nothing after this point reads the raw topology.
  */
-import { Checker, isGiven } from "./checker";
+import { Checker, isGiven, keyPath } from "./checker";
+import { folderClashes } from "./node-folder";
 import { assignPorts } from "./ports";
 import { TopologyError } from "./topology-error";
 import { Model } from "./types";
@@ -40,6 +41,20 @@ export function validateTopology(raw: unknown, source?: string, options: Validat
   const nodes = hosts && members ? assignPorts(c, members.nodes, hosts) : [];
   const nodeNames = members && new Set(members.nodes.map((n) => n.name));
   const groups = readGroups(c, top.groups, nodeNames);
+  if (hosts && members) {
+    for (const clash of folderClashes(
+      nodes,
+      [...hosts.values()].filter((h) => h !== undefined),
+    )) {
+      const at = members.nodes.find((n) => n.name === clash.node)!;
+      c.report(
+        keyPath(at.path, "folder"),
+        clash.folder,
+        `${clash.node} and ${clash.other} would share the folder ${clash.folder} on one machine and deployDir`,
+        "give each node its own folder (folder: defaults to the node's name), or put them under different deployDirs",
+      );
+    }
+  }
 
   if (c.issues.length > 0 || hosts === undefined || members === undefined) throw new TopologyError(c.issues, source);
   return {

@@ -7,7 +7,7 @@
  * is refused and nothing is started.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import type { ChainPki } from "../../infra/crypto/types";
 import { renderGroupGenesis } from "../../infra/fisco/genesis";
 import { adoptedInstalls } from "../../infra/import/adopted-install";
 import type { AdoptedFolder } from "../../infra/import/adoption";
-import { nodeInstallCommand, nodeInstallStdin, nodePackageBase64 } from "../../infra/remote";
+import { bashCommand, installedNodes, nodeInstallCommand, nodeInstallStdin, nodePackageBase64, nodeRemovalScript } from "../../infra/remote";
 import type { Model } from "../../infra/topology/types";
 import { ensureStandinBuilt } from "../standin/build";
 import { devTopology, rpcResult, stopProcess, waitFor } from "../standin/harness";
@@ -30,7 +30,10 @@ let genesis: Record<number, string>;
 const started: number[] = [];
 
 const nodeIdOf = (name: string) => pki.nodes.find((n) => n.name === name)!.nodeId;
-const nodeDir = (name: string) => path.join(deployDir, name);
+/** node3 runs where generator puts it, `node_<ip>_<port>`: the topology says so with `folder:`. */
+const GENERATOR_FOLDER = "node_127.0.0.1_34603";
+const folderOf = (name: string) => (name === "node3" ? GENERATOR_FOLDER : name);
+const nodeDir = (name: string) => path.join(deployDir, folderOf(name));
 const packageOf = (name: string) => nodePackageBase64(model, pki, name, genesis);
 
 /** config.ini as another tool writes the same settings: a header, keys flush left, peers in another order and numbering. */
@@ -52,6 +55,7 @@ async function handMadeNode(name: string, config: (ours: string) => string = the
   mkdirSync(deployDir, { recursive: true });
   const unpack = spawnSync("tar", ["-xzf", "-", "-C", deployDir], { input: Buffer.from(await packageOf(name), "base64") });
   expect(unpack.status).toBe(0);
+  if (folderOf(name) !== name) renameSync(path.join(deployDir, name), dir);
   writeFileSync(path.join(dir, "config.ini"), config(readFileSync(path.join(dir, "config.ini"), "utf8")));
   mkdirSync(path.join(dir, "data"));
   writeFileSync(path.join(dir, "data", "operator-note"), "the ledger is here");
@@ -64,7 +68,16 @@ async function handMadeNode(name: string, config: (ours: string) => string = the
 
 function installNode(name: string, pkg: string, adopt = adoptedInstalls(importedFolders(), model)[name]) {
   const node = model.nodes.find((n) => n.name === name)!;
-  const command = nodeInstallCommand({ deployDir, node: name, rpcPort: node.rpcPort, healthTimeoutSeconds: 20, binaryRevision: "r1", owner: OWNER, adopt });
+  const command = nodeInstallCommand({
+    deployDir,
+    node: name,
+    folder: node.folder,
+    rpcPort: node.rpcPort,
+    healthTimeoutSeconds: 20,
+    binaryRevision: "r1",
+    owner: OWNER,
+    adopt,
+  });
   const r = spawnSync("sh", ["-c", command], { input: nodeInstallStdin(pkg), encoding: "utf8", cwd: tmpdir(), timeout: 90_000 });
   for (const pid of r.stdout.matchAll(/\(pid (\d+)\)/g)) started.push(Number(pid[1]));
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, pid: Number(/\(pid (\d+)\)/.exec(r.stdout)?.[1]) };
@@ -76,13 +89,17 @@ function importedFolders(): Record<string, AdoptedFolder> {
     model.nodes.map((n) => {
       const config = path.join(nodeDir(n.name), "config.ini");
       const text = existsSync(config) && !existsSync(path.join(nodeDir(n.name), ".bcos-pulumi-owner")) ? readFileSync(config, "utf8") : "";
-      return [n.name, { folder: `127.0.0.1/${n.name}`, nodeId: nodeIdOf(n.name), settings: text ? { "config.ini": text } : ({} as Record<string, string>) }];
+      return [
+        n.name,
+        { folder: `127.0.0.1/${folderOf(n.name)}`, nodeId: nodeIdOf(n.name), settings: text ? { "config.ini": text } : ({} as Record<string, string>) },
+      ];
     }),
   );
 }
 
 beforeAll(async () => {
-  model = devTopology({ p2p: 34600, channel: 24600, rpc: 12600 });
+  const dev = devTopology({ p2p: 34600, channel: 24600, rpc: 12600 });
+  model = { ...dev, nodes: dev.nodes.map((n) => (n.name === "node3" ? { ...n, folder: GENERATOR_FOLDER } : n)) };
   pki = await buildChainPki(model);
   genesis = Object.fromEntries(
     model.groups.map((g) => [
@@ -161,5 +178,33 @@ describe("install script adopting imported nodes where they run (stand-in node)"
     const empty = installNode("node2", await packageOf("node2"));
     expect(empty.status).not.toBe(0);
     expect(readdirSync(nodeDir("node2"))).toEqual([]);
+  });
+
+  it("adopts a node running in a folder not named after it (generator's node_<ip>_<port>, topology folder:): same process; removal finds it there", async () => {
+    const pid = await handMadeNode("node3");
+    expect(await installedNodes([{ access: "local", deployDir, nodes: ["node3"], folders: { node3: GENERATOR_FOLDER } }])).toEqual({
+      installed: new Set(["node3"]),
+      unanswered: [],
+    });
+    const adopt = adoptedInstalls(importedFolders(), model).node3;
+    const r = installNode("node3", await packageOf("node3"), adopt);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`node3: adopting ${nodeDir("node3")}`);
+    expect(r.stdout).not.toContain("restarting");
+    expect(r.pid).toBe(pid);
+    expect(readdirSync(deployDir)).not.toContain("node3");
+    expect(readFileSync(path.join(nodeDir("node3"), ".bcos-pulumi-owner"), "utf8")).toContain(`node_id=${nodeIdOf("node3")}`);
+    expect(readFileSync(path.join(nodeDir("node3"), "data", "operator-note"), "utf8")).toBe("the ledger is here");
+    const removal = { deployDir, node: "node3", folder: GENERATOR_FOLDER, nodeId: nodeIdOf("node3"), owner: OWNER, deleteData: false };
+    const removed = spawnSync("sh", ["-c", bashCommand(nodeRemovalScript(removal))], { encoding: "utf8", timeout: 60_000 });
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`node3: stopped, folder moved to ${deployDir}/.removed/node3-`);
+    expect(existsSync(nodeDir("node3"))).toBe(false);
+    await waitFor("node3 to stop", () =>
+      rpcResult(model.nodes.find((n) => n.name === "node3")!.rpcPort, "getClientVersion", []).then(
+        () => undefined,
+        () => true,
+      ),
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * What adopting imported nodes on their hosts needs (pure): which settings files mean the same as
  * ours (config.ini with its defaults, peer lists as sets, comments and layout ignored; group.N.ini),
- * and the refusal of a node whose folder name is not its topology name.
+ * and the refusal of a node whose folder is not the one the topology keeps it in (its name or `folder:`).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -82,10 +82,16 @@ describe("adoptedInstalls", () => {
     expect(adoptions.node1.sameMeaning).toBe("");
   });
 
-  it("refuses a node whose folder name is not its topology name (installs keep <deployDir>/<node name>)", () => {
+  it("refuses a node whose folder is not the one the topology keeps it in, naming the folder: setting", () => {
     const folders = { node0: { folder: "127.0.0.2/node0_x", nodeId: ID, settings: {} } };
     expect(() => adoptedInstalls(folders, model)).toThrow(
-      /node node0 was imported from the folder 127\.0\.0\.2\/node0_x, .* adopting a node whose folder name \(node0_x\) is not its topology name is not supported yet; keep chain.install false/,
+      /node node0 was imported from the folder 127\.0\.0\.2\/node0_x, but chain.install would keep it in <deployDir>\/node0, .* set agencies\.agency\.nodes\.node0\.folder to node0_x \(the folder it runs in\), or keep chain.install false/,
     );
+  });
+
+  it("adopts a node whose topology folder: is the folder it was imported from (build_chain's node0 on a second address, generator's node_<ip>_<port>)", () => {
+    const named = { ...model, nodes: model.nodes.map((n) => (n.name === "node0" ? { ...n, folder: "node_127.0.0.2_30300" } : n)) };
+    const folders = { node0: { folder: "node_127.0.0.2_30300", nodeId: ID, settings: {} } };
+    expect(adoptedInstalls(folders, named).node0).toEqual({ nodeId: ID, sameMeaning: "" });
   });
 });

@@ -200,6 +200,9 @@ describe.each(CASES)("import: $name", (c) => {
       const source = spec.nodes.find((n) => labelOf(spec, n) === expected.labels[node.name])!;
       expect(node).toMatchObject({ p2pPort: source.p2pPort, channelPort: source.channelPort, rpcPort: source.rpcPort, agency: source.agency });
       expect(model.hosts.find((h) => h.name === node.host)!.address).toBe(source.ip);
+      // The folder it runs in, where that is not its name (chain.install adopts it there).
+      const folder = path.posix.basename(expected.labels[node.name]);
+      expect(node.folder, node.name).toBe(folder === node.name ? undefined : folder);
     }
     const nameOf = (label: string) => Object.keys(expected.labels).find((n) => expected.labels[n] === label)!;
     expect(model.groups.map((g) => g.id)).toEqual([1, 2]);

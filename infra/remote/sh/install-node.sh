@@ -1,9 +1,11 @@
 # Given (environment): deploy_dir node rpc_port health_timeout binary_revision owner expect_ledger,
-# and for an imported node adopt_node_id adopt_same (see infra/import/adopted-install.ts).
+# and for an imported node adopt_node_id adopt_same (see infra/import/adopted-install.ts), and
+# node_folder for a node whose folder is not named after it (infra/topology/node-folder.ts).
 adopt_node_id=${adopt_node_id:-}
 adopt_same=${adopt_same:-}
+node_folder=${node_folder:-$node}
 # Given (above this body): node_package, the node folder as a base64 tar.gz (paths <node>/...).
-node_dir="$deploy_dir/$node"
+node_dir="$deploy_dir/$node_folder"
 binary="$deploy_dir/fisco-bcos"
 owner_file="$node_dir/.bcos-pulumi-owner"
 # The binary digest the running process was started from; a different one means restart.

@@ -1,5 +1,7 @@
-# Given (above this body): deploy_dir node node_id owner delete_data.
-node_dir="$deploy_dir/$node"
+# Given (above this body): deploy_dir node node_id owner delete_data, and node_folder for a node
+# whose folder is not named after it (infra/topology/node-folder.ts).
+node_folder=${node_folder:-$node}
+node_dir="$deploy_dir/$node_folder"
 owner_file="$node_dir/.bcos-pulumi-owner"
 if [ ! -e "$node_dir" ] && [ ! -L "$node_dir" ]; then
     echo "$node: no folder at $node_dir, nothing to remove"
