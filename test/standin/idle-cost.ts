@@ -30,7 +30,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function startNode(dir: string, first: boolean): Promise<number> {
   const profile = process.env.STANDIN_PROFILE_DIR;
   if (first && profile) {
-    const child = spawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${profile}`, "../fisco-bcos", "-c", "config.ini"], { cwd: dir, stdio: "ignore", detached: true });
+    const child = spawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${profile}`, "../fisco-bcos", "-c", "config.ini"], {
+      cwd: dir,
+      stdio: "ignore",
+      detached: true,
+    });
     child.unref();
     return child.pid!;
   }
@@ -42,7 +46,10 @@ async function startNode(dir: string, first: boolean): Promise<number> {
 
 async function view(port: number): Promise<string> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", method: "getPbftView", params: [1], id: 1 }) });
+    const res = await fetch(`http://127.0.0.1:${port}/`, {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", method: "getPbftView", params: [1], id: 1 }),
+    });
     return String(((await res.json()) as { result?: string }).result ?? "-");
   } catch {
     return "-";
@@ -66,8 +73,8 @@ async function main(): Promise<void> {
     for (const agency of model.agencies) if (agency.nodes.length) copyFileSync(binary, path.join(root, agency.name, "fisco-bcos"));
     const started = model.nodes.slice(0, running);
     // A few at a time (start.sh gives a node 5 s on a busy machine); a failed start still stops the others.
-    for (let k = 0; k < started.length; k += 4) {
-      const starts = await Promise.allSettled(started.slice(k, k + 4).map((node) => startNode(path.join(root, node.agency, node.name), node === started[0])));
+    for (let k = 0; k < started.length; k += 2) {
+      const starts = await Promise.allSettled(started.slice(k, k + 2).map((node) => startNode(path.join(root, node.agency, node.name), node === started[0])));
       for (const s of starts) if (s.status === "fulfilled") pids.push(s.value);
       const failure = starts.find((s) => s.status === "rejected");
       if (failure) throw (failure as PromiseRejectedResult).reason;
