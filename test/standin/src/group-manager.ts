@@ -70,7 +70,7 @@ const fail = (code: number, message: string): LifecycleResult => ({ code: "0x" +
 export class GroupManager {
   private readonly running = new Map<number, RunningGroup>();
   private readonly timers: NodeJS.Timeout[] = [];
-  /** Groups with a new block whose status has not gone out yet (sent once per batch of blocks). */
+  /** Groups with a new block (or just started) whose status has not gone out yet; sent once per batch. */
   private readonly newBlocks = new Set<number>();
 
   constructor(private readonly options: GroupManagerOptions) {
@@ -240,6 +240,7 @@ export class GroupManager {
     const engine = definition.genesis.params.consensus === "raft" ? new RaftEngine(host) : new PbftEngine(host);
     const group: RunningGroup = { ledger, definition, engine, pool: new Map(), peers: new Map() };
     this.running.set(groupId, group);
+    this.statusSoon(groupId); // a group that starts announces itself at once (SyncMaster's first maintainBlocks)
     files.writeStatus(groupId, "RUNNING");
     log.info("LEDGER", `group ${groupId} running at block ${ledger.number}, genesis ${ledger.genesisHash}`);
   }
@@ -323,6 +324,11 @@ export class GroupManager {
   private afterBlock(group: RunningGroup, block: Block): void {
     for (const tx of block.txs) group.pool.delete(tx.hash);
     group.engine.onNewBlock();
+    this.statusSoon(group.ledger.groupId);
+  }
+
+  /** The group's status to its sync peers once the current batch of work is done. */
+  private statusSoon(groupId: number): void {
     if (this.newBlocks.size === 0) {
       setImmediate(() => {
         const groupIds = [...this.newBlocks];
@@ -330,7 +336,7 @@ export class GroupManager {
         this.broadcastStatuses(groupIds);
       });
     }
-    this.newBlocks.add(group.ledger.groupId);
+    this.newBlocks.add(groupId);
   }
 
   private onMessage(from: string, message: Message): void {
