@@ -9,18 +9,16 @@
  * Own port range: p2p 34900+, channel 24900+, JSON-RPC 12900+.
  * Needs scripts/install-pulumi.sh (engine) and /usr/sbin/sshd (`.ci/run` installs it).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importChain } from "../../infra/import/import-chain";
-import { copyProject, engineEnvironment, environmentWithoutPulumi, installEngine, type PulumiOnStack, pulumiOnStack } from "../rig/engine-project";
-import { type SshRig, startSshRig } from "../rig/sshd";
-import { ensureStandinBuilt } from "../standin/build";
+import { engineEnvironment, type PulumiOnStack, pulumiOnStack } from "../rig/engine-project";
+import type { SshRig } from "../rig/sshd";
 import { stopProcess, waitFor, rpcResult } from "../standin/harness";
 import type { FixtureSpec } from "./chain-fixture";
-import { editStackFile, installOnRig, pidOfFolder, startHandMadeChain } from "./running-chain";
+import { editStackFile, installOnRig, pidOfFolder, startHandMadeChain, prepareAdoptionWork } from "./running-chain";
 
 const repoRoot = join(__dirname, "..", "..");
 const STACK = "adopted-folders";
@@ -41,16 +39,9 @@ const stackFile = () => join(project, "stacks", `Pulumi.${STACK}.yaml`);
 const topologyOf = () => (yaml.load(readFileSync(stackFile(), "utf8")) as { config: Record<string, any> }).config["bcos:topology"];
 
 beforeAll(async () => {
-  rig = await startSshRig({ hosts: 2, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const binDir = await installEngine(repoRoot, environmentWithoutPulumi());
-  work = mkdtempSync(join(tmpdir(), "bcos-adopt-folders-rig-"));
-  project = join(work, "project");
-  copyProject(repoRoot, project);
-  const binary = join(work, "fisco-bcos");
-  copyFileSync(ensureStandinBuilt(), binary);
-
-  chainDir = join(work, "chain");
-  mkdirSync(chainDir);
+  const prepared = await prepareAdoptionWork(repoRoot, 2, "bcos-adopt-folders-rig-");
+  ({ rig, work, project, chainDir } = prepared);
+  const { binDir, binary } = prepared;
   const ips = rig.hosts.map((h) => h.address);
   // Every address has node0 and node1; one machine (loopback), so the ports differ across addresses.
   const nodes = ips.flatMap((ip, h) =>

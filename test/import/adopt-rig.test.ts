@@ -9,19 +9,17 @@
  *
  * Needs scripts/install-pulumi.sh (engine) and /usr/sbin/sshd (`.ci/run` installs it).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importChain } from "../../infra/import/import-chain";
 import { keyPairProvider } from "../../infra/providers/key-pair-provider";
-import { copyProject, engineEnvironment, environmentWithoutPulumi, installEngine, type PulumiOnStack, pulumiOnStack } from "../rig/engine-project";
-import { type SshRig, startSshRig } from "../rig/sshd";
-import { ensureStandinBuilt } from "../standin/build";
+import { engineEnvironment, type PulumiOnStack, pulumiOnStack } from "../rig/engine-project";
+import type { SshRig } from "../rig/sshd";
 import { rpcResult, stopProcess, waitFor } from "../standin/harness";
 import type { FixtureSpec } from "./chain-fixture";
-import { commitBlocks, editStackFile, installOnRig, pidOfFolder, startHandMadeChain } from "./running-chain";
+import { commitBlocks, editStackFile, installOnRig, pidOfFolder, startHandMadeChain, prepareAdoptionWork } from "./running-chain";
 
 const repoRoot = join(__dirname, "..", "..");
 const STACK = "adopted-rig";
@@ -52,17 +50,10 @@ const commit = (count: number) =>
   );
 
 beforeAll(async () => {
-  rig = await startSshRig({ hosts: 1, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const binDir = await installEngine(repoRoot, environmentWithoutPulumi());
-  work = mkdtempSync(join(tmpdir(), "bcos-adopt-rig-"));
-  project = join(work, "project");
-  copyProject(repoRoot, project);
-  const binary = join(work, "fisco-bcos");
-  copyFileSync(ensureStandinBuilt(), binary);
-
+  const prepared = await prepareAdoptionWork(repoRoot, 1, "bcos-adopt-rig-");
+  ({ rig, work, project, chainDir } = prepared);
+  const { binDir, binary } = prepared;
   // The chain as build_chain made it on the rig's host, started by hand there.
-  chainDir = join(work, "chain");
-  mkdirSync(chainDir);
   const ip = rig.hosts[0].address;
   const spec: FixtureSpec = {
     layout: "build_chain",

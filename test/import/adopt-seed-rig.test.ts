@@ -10,19 +10,17 @@
  *
  * Own port range: p2p 34800+, channel 24800+, JSON-RPC 12800+.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importChain } from "../../infra/import/import-chain";
 import type { ImportRecord } from "../../infra/import/import-record";
-import { copyProject, engineEnvironment, environmentWithoutPulumi, installEngine, type PulumiOnStack, pulumiOnStack } from "../rig/engine-project";
-import { type SshRig, startSshRig } from "../rig/sshd";
-import { ensureStandinBuilt } from "../standin/build";
+import { engineEnvironment, type PulumiOnStack, pulumiOnStack } from "../rig/engine-project";
+import type { SshRig } from "../rig/sshd";
 import { rpcResult, stopProcess, waitFor } from "../standin/harness";
 import type { FixtureSpec } from "./chain-fixture";
-import { editStackFile, installOnRig, pidOfFolder, startHandMadeChain } from "./running-chain";
+import { editStackFile, installOnRig, pidOfFolder, startHandMadeChain, prepareAdoptionWork } from "./running-chain";
 
 const repoRoot = join(__dirname, "..", "..");
 const STACK = "adopted-seed";
@@ -54,16 +52,9 @@ async function namesOf(ids: string[]): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  rig = await startSshRig({ hosts: 1, extraConfig: ["Match all", "AllowTcpForwarding local"] });
-  const binDir = await installEngine(repoRoot, environmentWithoutPulumi());
-  work = mkdtempSync(join(tmpdir(), "bcos-adopt-seed-"));
-  project = join(work, "project");
-  copyProject(repoRoot, project);
-  const binary = join(work, "fisco-bcos");
-  copyFileSync(ensureStandinBuilt(), binary);
-
-  chainDir = join(work, "chain");
-  mkdirSync(chainDir);
+  const prepared = await prepareAdoptionWork(repoRoot, 1, "bcos-adopt-seed-");
+  ({ rig, work, project, chainDir } = prepared);
+  const { binDir, binary } = prepared;
   const ip = rig.hosts[0].address;
   const label = (node: string) => `${ip}/${node}`;
   const spec: FixtureSpec = {

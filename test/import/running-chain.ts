@@ -5,14 +5,41 @@
  * ownership marker anywhere); and the stack-file edit that points an imported stack at the rig.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { RpcClient } from "../../infra/rpc/client";
 import { changeConsensus } from "../../infra/rpc/consensus";
-import type { SshRig } from "../rig/sshd";
+import { copyProject, environmentWithoutPulumi, installEngine } from "../rig/engine-project";
+import { type SshRig, startSshRig } from "../rig/sshd";
+import { ensureStandinBuilt } from "../standin/build";
 import { waitFor } from "../standin/harness";
 import { buildChainFolder, type FixtureSpec, labelOf } from "./chain-fixture";
+
+/** What every adoption rig test starts from: the rig, the engine, a copy of the project, the stand-in binary and an empty chain folder. */
+export interface AdoptionWork {
+  rig: SshRig;
+  binDir: string;
+  work: string;
+  project: string;
+  binary: string;
+  chainDir: string;
+}
+
+/** Starts `hosts` rig hosts (TCP forwarding on, for Membership), the engine, and a scratch folder named after `prefix`. */
+export async function prepareAdoptionWork(repoRoot: string, hosts: number, prefix: string): Promise<AdoptionWork> {
+  const rig = await startSshRig({ hosts, extraConfig: ["Match all", "AllowTcpForwarding local"] });
+  const binDir = await installEngine(repoRoot, environmentWithoutPulumi());
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const project = join(work, "project");
+  copyProject(repoRoot, project);
+  const binary = join(work, "fisco-bcos");
+  copyFileSync(ensureStandinBuilt(), binary);
+  const chainDir = join(work, "chain");
+  mkdirSync(chainDir);
+  return { rig, binDir, work, project, binary, chainDir };
+}
 
 /** config.ini in build_chain's own text: a header, no prose comments, peers numbered in another order. */
 export function buildChainText(ours: string): string {
