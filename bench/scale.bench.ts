@@ -124,7 +124,7 @@ async function installRun(nodes: number, hostCount: number): Promise<{ wallMs: n
       },
     });
     topology.chain.binary = { path: binary };
-    // The rig's hosts are one machine: every node gets its own ports (below the rig's sshd ports, 22000+, and the tests' ranges).
+    // The rig's hosts are one machine: every node gets its own ports (below the rig's sshd ports, 17000–19999, and apart from the tests' ranges).
     let i = 0;
     for (const agency of Object.values(topology.agencies) as { nodes: Record<string, Record<string, unknown>> }[]) {
       for (const node of Object.values(agency.nodes)) Object.assign(node, { p2pPort: 14000 + i, channelPort: 15000 + i, rpcPort: 16000 + i++ });

@@ -6,7 +6,7 @@
  * the folder it runs in: same process, same ledger, marker written; `preview --expect-no-changes`
  * passes after.
  *
- * Own port range: p2p 34900+, channel 24900+, JSON-RPC 12900+.
+ * Own port range: p2p 31500+, channel 24900+, JSON-RPC 12900+.
  * Needs scripts/install-pulumi.sh (engine) and /usr/sbin/sshd (`.ci/run` installs it).
  */
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -45,7 +45,7 @@ beforeAll(async () => {
   const ips = rig.hosts.map((h) => h.address);
   // Every address has node0 and node1; one machine (loopback), so the ports differ across addresses.
   const nodes = ips.flatMap((ip, h) =>
-    FOLDERS.map((folder, f) => ({ folder, agency: "agency", ip, p2pPort: 34900 + 2 * h + f, channelPort: 24900 + 2 * h + f, rpcPort: 12900 + 2 * h + f })),
+    FOLDERS.map((folder, f) => ({ folder, agency: "agency", ip, p2pPort: 31500 + 2 * h + f, channelPort: 24900 + 2 * h + f, rpcPort: 12900 + 2 * h + f })),
   );
   labels = nodes.map((n) => `${n.ip}/${n.folder}`);
   const spec: FixtureSpec = {

@@ -59,7 +59,7 @@ beforeAll(async () => {
     layout: "build_chain",
     gm: true,
     chainId: 1,
-    nodes: NODES.map((folder, i) => ({ folder, agency: "agency", ip, p2pPort: 34700 + i, channelPort: 24700 + i, rpcPort: rpcPort(i) })),
+    nodes: NODES.map((folder, i) => ({ folder, agency: "agency", ip, p2pPort: 31100 + i, channelPort: 24700 + i, rpcPort: rpcPort(i) })),
     groups: [{ id: 1, consensus: "pbft", sealers: NODES.map((n) => `${ip}/${n}`), observers: [], timestamp: 1700000000000 }],
   };
   const started = await startHandMadeChain(spec, chainDir, binary);

@@ -98,7 +98,7 @@ function importedFolders(): Record<string, AdoptedFolder> {
 }
 
 beforeAll(async () => {
-  const dev = devTopology({ p2p: 34600, channel: 24600, rpc: 12600 });
+  const dev = devTopology({ p2p: 31000, channel: 24600, rpc: 12600 });
   model = { ...dev, nodes: dev.nodes.map((n) => (n.name === "node3" ? { ...n, folder: GENERATOR_FOLDER } : n)) };
   pki = await buildChainPki(model);
   genesis = Object.fromEntries(

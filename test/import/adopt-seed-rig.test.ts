@@ -8,7 +8,7 @@
  * group 2, new group 3 (pbft) from node3 and node5. One `pulumi up` applies it; every member
  * reports the declared lists over JSON-RPC, and a further preview shows no change.
  *
- * Own port range: p2p 34800+, channel 24800+, JSON-RPC 12800+.
+ * Own port range: p2p 31200+, channel 24800+, JSON-RPC 12800+.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ const AGENCY: Record<string, string> = { node0: "agencyA", node1: "agencyA", nod
 const IMPORTED = Object.keys(AGENCY);
 const ALL = [...IMPORTED, "node5"];
 const port = (base: number, node: string) => base + Number(node.slice(4));
-const P2P_BASE = 34800;
+const P2P_BASE = 31200;
 const CHANNEL_BASE = 24800;
 const RPC_BASE = 12800;
 
@@ -119,8 +119,7 @@ describe("the seed's change on an imported running chain (real engine, stand-in 
     await stack.pulumiOk(["preview", "--expect-no-changes"]);
   }, 900_000);
 
-  // Skipped in the full suite: failed there twice (passes alone, 3 of 3); cause not found yet (see the stop note).
-  it.skip("one pulumi up applies the seed's change (agency D and node5 added): every member reports the declared lists", async () => {
+  it("one pulumi up applies the seed's change (agency D and node5 added): every member reports the declared lists", async () => {
     editStackFile(stackFile(), (config) => {
       const topology = config["bcos:topology"];
       topology.agencies.agencyD = {

@@ -5,7 +5,7 @@
  * sealers of which two run, below pbft's quorum of 3, so `pulumi preview --diff` fails naming the group,
  * the arithmetic and node3, and the chain's lists stay as they were.
  *
- * Own port range: p2p 33100+, channel 23100+, JSON-RPC 11300+. Needs what seed-engine.test.ts
+ * Own port range: p2p 30600+, channel 23100+, JSON-RPC 11300+. Needs what seed-engine.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
 import { join } from "node:path";
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const deployDir = (i: number) => join(stack!.work, `host${i}`);
   topology = rigTopology(repoRoot, rig, stack.binary, deployDir, (node) => ({
     host: host(node),
-    p2pPort: 33100 + Number(node.slice(4)),
+    p2pPort: 30600 + Number(node.slice(4)),
     channelPort: 23100 + Number(node.slice(4)),
     rpcPort: rpcPort(node),
   }));

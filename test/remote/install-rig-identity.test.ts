@@ -1,7 +1,7 @@
 /**
  * Remote installs under the REAL Pulumi engine against the sshd rig (issue 11 items 4 and 5): a
  * running chain (the dev chain's five stand-in nodes on two SSH hosts) survives the edits that used
- * to reset ledgers. Its own port range (p2p 32900+, channel 22900+, JSON-RPC 11100+), host keys
+ * to reset ledgers. Its own port range (p2p 30500+, channel 22900+, JSON-RPC 11100+), host keys
  * pinned in the topology.
  *
  * In order: `pulumi up` installs the chain; renaming a host (same address, port and deployDir)
@@ -28,7 +28,7 @@ const STACK = "identity";
 const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 0, node3: 1, node4: 1 };
 const NODES = Object.keys(PLACEMENT);
 const port = (base: number, node: string) => base + Number(node.slice(4));
-const P2P_BASE = 32900;
+const P2P_BASE = 30500;
 const CHANNEL_BASE = 22900;
 const RPC_BASE = 11100;
 

@@ -7,7 +7,7 @@
  * - Once installed, a config change on group 1's four sealers still restarts them one at a time,
  *   each back before the next stops (stand-in logs), and a re-run plans nothing.
  *
- * Ports 34100+, 24100+, 12100+ (no other test file uses them). Needs scripts/install-pulumi.sh
+ * Ports 30900+, 24100+, 12100+ (no other test file uses them). Needs scripts/install-pulumi.sh
  * (engine), /usr/sbin/sshd and the stand-in Command provider in test/rig.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -23,7 +23,7 @@ const repoRoot = join(__dirname, "..", "..");
 const PLACEMENT: Record<string, number> = { node0: 0, node1: 1, node2: 2, node3: 0, node4: 1 };
 const NODES = Object.keys(PLACEMENT);
 const port = (base: number, node: string) => base + Number(node.slice(4));
-const P2P_BASE = 34100;
+const P2P_BASE = 30900;
 const CHANNEL_BASE = 24100;
 const RPC_BASE = 12100;
 const GROUP1_SEALERS = ["node0", "node1", "node2", "node3"];

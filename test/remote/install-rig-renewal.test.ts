@@ -7,7 +7,7 @@
  * restart one at a time (stand-in logs), each back before the next stops, while group 1 keeps
  * committing transactions. Last, a preview that would replace the chain CA's key is refused.
  *
- * Own port range: p2p 33700+, channel 23700+, JSON-RPC 11700+. Needs what install-rig.test.ts
+ * Own port range: p2p 30800+, channel 23700+, JSON-RPC 11700+. Needs what install-rig.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
 import { execFileSync } from "node:child_process";
@@ -29,7 +29,7 @@ const STACK = "renewal";
 const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 1, node3: 1 };
 const NODES = Object.keys(PLACEMENT);
 const port = (base: number, node: string) => base + Number(node.slice(4));
-const P2P_BASE = 33700;
+const P2P_BASE = 30800;
 const CHANNEL_BASE = 23700;
 const RPC_BASE = 11700;
 const DAY_MS = 86_400_000;

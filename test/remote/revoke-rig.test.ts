@@ -8,7 +8,7 @@
  * committing. The next run only catches the first install pass up with the second (no restart),
  * and the one after plans nothing.
  *
- * Own port range: p2p 33500+, channel 23500+, JSON-RPC 11500+. Needs what install-rig.test.ts
+ * Own port range: p2p 30700+, channel 23500+, JSON-RPC 11500+. Needs what install-rig.test.ts
  * needs (engine from scripts/install-pulumi.sh, /usr/sbin/sshd, the stand-in Command provider).
  */
 import { randomBytes } from "node:crypto";
@@ -29,7 +29,7 @@ const STACK = "revoke";
 const PLACEMENT: Record<string, number> = { node0: 0, node1: 0, node2: 0, node3: 1, node4: 1 };
 const REMAINING = ["node0", "node1", "node3", "node4"];
 const port = (base: number, node: string) => base + Number(node.slice(4));
-const P2P_BASE = 33500;
+const P2P_BASE = 30700;
 const CHANNEL_BASE = 23500;
 const RPC_BASE = 11500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -88,10 +88,20 @@ export function pulumiOnStack(binDir: string, project: string, env: NodeJS.Proce
     const r = await pulumi(args, extraEnv);
     const shown = args.includes("--") ? args.slice(0, args.indexOf("--")) : args; // never print a secret
     if (r.code !== 0)
-      throw new Error(`pulumi ${shown.join(" ")} exited ${r.code}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`);
+      throw new Error(
+        `pulumi ${shown.join(" ")} exited ${r.code}\n--- diagnostics ---\n${diagnosticsOf(r.stdout)}\n--- stderr ---\n${r.stderr.slice(-6000)}\n--- stdout ---\n${r.stdout.slice(-10000)}`,
+      );
     return r;
   };
   return { pulumi, pulumiOk };
+}
+
+/** The engine's "Diagnostics:" section (the errors), which a long "Outputs:" section would push out of the stdout tail. */
+function diagnosticsOf(stdout: string): string {
+  const start = stdout.indexOf("Diagnostics:");
+  if (start < 0) return "(none)";
+  const end = stdout.search(/^(Outputs|Resources):/m);
+  return stdout.slice(start, end > start ? end : undefined).slice(0, 8000);
 }
 
 /**

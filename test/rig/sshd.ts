@@ -72,7 +72,7 @@ export interface SshRig {
 export interface SshRigOptions {
   /** How many hosts (127.0.0.2 …); 1 to 50. */
   readonly hosts: number;
-  /** A fixed port for every host; default: a free high port per host (22000–29999). */
+  /** A fixed port for every host; default: a free port per host in 17000–19999, where no test puts a node port (the nodes bind their p2p and channel ports on every address). */
   readonly port?: number;
   /** Host key types every host offers, one key each; default ["ed25519"]. */
   readonly hostKeyTypes?: readonly HostKeyType[];
@@ -217,7 +217,7 @@ export async function startSshRig(options: SshRigOptions): Promise<SshRig> {
       let started: { port: number; proc: ChildProcess } | undefined;
       let lastError = "";
       for (let attempt = 0; attempt < 20 && !started; attempt++) {
-        const port = options.port ?? 22000 + Math.floor(Math.random() * 8000);
+        const port = options.port ?? 17000 + Math.floor(Math.random() * 3000);
         if (options.port === undefined && usedPorts.has(port)) continue;
         if (!(await portFree(address, port))) {
           lastError = `${address}:${port} is in use`;

@@ -18,7 +18,12 @@ import { ensureStandinBuilt } from "./build";
 
 const DEV_STACK = path.resolve(__dirname, "../../stacks/Pulumi.dev.yaml");
 
-/** First ports of a test file's range; node i of the dev stack gets base + i. Keep ranges disjoint across files. */
+/**
+ * First ports of a test file's range; node i of the dev stack gets base + i. Keep ranges disjoint
+ * across files, below 32768 (above is the kernel's ephemeral range, where the engine's plugins and
+ * our SSH tunnels listen) and outside 17000–19999 (the sshd rig's ports): a stand-in binds its p2p
+ * and channel ports on every address, so any listener there makes it exit.
+ */
 export interface PortBases {
   p2p: number;
   channel: number;
