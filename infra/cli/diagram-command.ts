@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util";
 import { DIAGRAM_FORMATS, renderDiagram, type DiagramFormat } from "../diagram";
 import { loadTopologyFile } from "../topology/load";
-import { UsageError } from "./args";
+import { parseFlags, requireFlag, UsageError } from "./args";
 
 export const diagramUsage = `  bcos-pulumi diagram --topology <file.yaml> [--format mermaid|svg]
       Draw the consortium (hosts, agencies, nodes, groups and each node's role) to stdout:
@@ -15,15 +14,10 @@ function formatOf(value: string | undefined): DiagramFormat {
   return format;
 }
 
-/** `diagram` after the command word: the picture's text, for stdout. */
-export function runDiagram(argv: string[]): string {
-  let values: { topology?: string; format?: string };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { topology: { type: "string" }, format: { type: "string" } }, strict: true, allowPositionals: false }));
-  } catch (e) {
-    throw new UsageError(`diagram: ${(e as Error).message}`);
-  }
-  if (!values.topology) throw new UsageError("diagram: missing --topology <file.yaml>");
+/** `diagram` after the command word: the picture's text, to stdout. */
+export function runDiagram(argv: string[]): void {
+  const values = parseFlags("diagram", argv, { topology: { type: "string" }, format: { type: "string" } });
+  const topology = requireFlag(values.topology, "--topology <file.yaml>", "diagram");
   const format = formatOf(values.format);
-  return renderDiagram(loadTopologyFile(values.topology), format);
+  process.stdout.write(renderDiagram(loadTopologyFile(topology), format));
 }

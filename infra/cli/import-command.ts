@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { importChain } from "../import/import-chain";
+import { parseFlags, requireFlag, UsageError } from "./args";
 
 export const importUsage = `  bcos-pulumi import --from <dir> --stack <name> [--cert-dir <dir>] [--host <ip>=<name>]... [--allow-foreign-peers]
       Adopt a chain made by build_chain.sh 2.x (<dir>/<ip>/node<N>/) or generator (<dir>/node_<ip>_<port>/):
@@ -18,57 +18,29 @@ export const importUsage = `  bcos-pulumi import --from <dir> --stack <name> [--
       --allow-foreign-peers  import although config.ini lists peers that are not among the imported nodes
 `;
 
-interface ImportArgs {
-  from: string;
-  stack: string;
-  certDir?: string;
-  hostNames: Map<string, string>;
-  allowForeignPeers: boolean;
-}
-
-class ImportUsageError extends Error {}
-
-function parseImportArgs(argv: string[]): ImportArgs {
-  let values: ReturnType<typeof parse>["values"];
-  try {
-    values = parse(argv).values;
-  } catch (e) {
-    throw new ImportUsageError((e as Error).message);
-  }
-  const required = (value: string | undefined, flag: string) => {
-    if (value === undefined || value === "") throw new ImportUsageError(`missing ${flag}`);
-    return value;
-  };
+function parseImportArgs(argv: string[]) {
+  const values = parseFlags("import", argv, {
+    from: { type: "string" },
+    stack: { type: "string" },
+    "cert-dir": { type: "string" },
+    host: { type: "string", multiple: true },
+    "allow-foreign-peers": { type: "boolean" },
+  });
   const hostNames = new Map<string, string>();
   for (const item of values.host ?? []) {
     const eq = item.lastIndexOf("=");
-    if (eq <= 0 || eq === item.length - 1) throw new ImportUsageError(`--host ${item}: expected <ip>=<name>, e.g. --host 10.0.0.5=hostA`);
+    if (eq <= 0 || eq === item.length - 1) throw new UsageError(`import: --host ${item}: expected <ip>=<name>, e.g. --host 10.0.0.5=hostA`);
     const address = item.slice(0, eq);
-    if (hostNames.has(address)) throw new ImportUsageError(`--host ${address} is given twice`);
+    if (hostNames.has(address)) throw new UsageError(`import: --host ${address} is given twice`);
     hostNames.set(address, item.slice(eq + 1));
   }
   return {
-    from: required(values.from, "--from <dir>"),
-    stack: required(values.stack, "--stack <name>"),
+    from: requireFlag(values.from, "--from <dir>", "import"),
+    stack: requireFlag(values.stack, "--stack <name>", "import"),
     certDir: values["cert-dir"],
     hostNames,
     allowForeignPeers: values["allow-foreign-peers"] === true,
   };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      from: { type: "string" },
-      stack: { type: "string" },
-      "cert-dir": { type: "string" },
-      host: { type: "string", multiple: true },
-      "allow-foreign-peers": { type: "boolean" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 /** The passphrase the pulumi CLI will use for this stack (same variables, same precedence). */
@@ -86,16 +58,9 @@ function passphraseFrom(env: NodeJS.ProcessEnv): string {
   return phrase;
 }
 
-/** Runs the command; returns the exit code. Refusals throw (main prints them and exits 1). */
-export function runImportCommand(argv: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): number {
-  let args: ImportArgs;
-  try {
-    args = parseImportArgs(argv);
-  } catch (e) {
-    if (!(e instanceof ImportUsageError)) throw e;
-    log(`error: import: ${e.message}\n\nUsage:\n${importUsage}`);
-    return 2;
-  }
+/** `import` after the command word. Refusals throw (main prints them and exits 1, or 2 for a UsageError). */
+export function runImportCommand(argv: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = process.env, projectDir = process.cwd()): void {
+  const args = parseImportArgs(argv);
   const summary = importChain({ ...args, projectDir, passphrase: passphraseFrom(env) });
   const { chain } = summary;
   const { model } = chain.topology;
@@ -110,5 +75,4 @@ export function runImportCommand(argv: string[], log: (line: string) => void, en
     log(`note: ${missingCaKeys} CA certificate(s) came without their key: imported as certificates only, so this stack cannot issue certificates under them`);
   log(`wrote ${path.relative(projectDir, summary.stackFile)} and ${path.relative(projectDir, summary.filesDir)}/`);
   log(`next: pulumi stack init ${args.stack} (same PULUMI_CONFIG_PASSPHRASE), then review the hosts' deployDir and connection`);
-  return 0;
 }

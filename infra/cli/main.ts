@@ -1,42 +1,40 @@
-import { loadTopologyFile } from "../topology/load";
-import { parseCliArgs, usage, UsageError } from "./args";
+import { UsageError } from "./args";
 import { diagramUsage, runDiagram } from "./diagram-command";
 import { importUsage, runImportCommand } from "./import-command";
-import { installNote } from "./install-note";
-import { runRender } from "./render-command";
+import { renderUsage, runRender } from "./render-command";
+import { runValidate, validateUsage } from "./validate-command";
+
+type Log = (line: string) => void;
+
+const usage = `Usage:\n${renderUsage}${validateUsage}${diagramUsage}${importUsage}`;
+
+/**
+ * Each command parses its own arguments (args.ts' parseFlags) and throws to refuse: a UsageError
+ * exits 2 with `usage` (import's own only; the whole by default), any other error exits 1.
+ */
+const commands = new Map<string, { run: (argv: string[], log: Log) => void | Promise<void>; usage?: string }>([
+  ["render", { run: runRender }],
+  ["validate", { run: runValidate }],
+  ["diagram", { run: runDiagram }],
+  ["import", { run: runImportCommand, usage: `Usage:\n${importUsage}` }],
+]);
 
 /** Entry point of `bcos-pulumi`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log: Log = (line) => process.stderr.write(`${line}\n`);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const command = commands.get(name);
   try {
-    if (argv[0] === "diagram") {
-      process.stdout.write(runDiagram(argv.slice(1)));
-      return 0;
-    }
-    // `import` parses its own arguments (infra/cli/import-command.ts).
-    if (argv[0] === "import") return runImportCommand(argv.slice(1), log);
-    const args = parseCliArgs(argv);
-    switch (args.command) {
-      case "help":
-        process.stdout.write(usage + diagramUsage + importUsage);
-        return 0;
-      case "validate": {
-        const model = loadTopologyFile(args.topology);
-        process.stdout.write(
-          `${args.topology}: valid (${model.nodes.length} nodes, ${model.agencies.length} agencies, ` +
-            `groups ${model.groups.map((g) => g.id).join(", ") || "none"})\n`,
-        );
-        const note = installNote(model);
-        if (note) log(note);
-        return 0;
-      }
-      case "render":
-        await runRender(args, log);
-        return 0;
-    }
+    if (command === undefined) throw new UsageError(`unknown command "${name}": use "render" or "validate"`);
+    await command.run(rest, log);
+    return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      log(`error: ${e.message}\n\n${usage}${diagramUsage}${importUsage}`);
+      log(`error: ${e.message}\n\n${command?.usage ?? usage}`);
       return 2;
     }
     // Topology, CA and output-folder errors already name the field, the value and the fix.

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AgencyCertKind } from "../crypto/csr";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/agency-csr-provider.ts", "agencyCsrProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface AgencyCsrArgs {
   agency: pulumi.Input<string>;
@@ -13,11 +11,9 @@ export interface AgencyCsrArgs {
 }
 
 /** An agency's PKCS#10 request for its agency certificate, made once and kept. */
-export class AgencyCsr extends DynamicResource {
-  declare readonly publicKeyPem: pulumi.Output<string>;
-  declare readonly csrPem: pulumi.Output<string>;
-
-  constructor(name: string, args: AgencyCsrArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, privateKeyPem: pulumi.secret(args.privateKeyPem), publicKeyPem: undefined, csrPem: undefined }, opts, "bcos", "AgencyCsr");
-  }
-}
+export class AgencyCsr extends dynamicResourceClass<AgencyCsrArgs, { publicKeyPem: string; csrPem: string }>({
+  type: "AgencyCsr",
+  provider: ["infra/providers/agency-csr-provider.ts", "agencyCsrProvider"],
+  secretArgs: ["privateKeyPem"],
+  computed: ["publicKeyPem", "csrPem"],
+}) {}

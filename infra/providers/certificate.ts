@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ProfileName } from "../crypto/profiles";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/certificate-provider.ts", "certificateProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface CertificateArgs {
   /** The FISCO certificate profile (subject form, extensions, signature algorithm). */
@@ -23,20 +21,21 @@ export interface CertificateArgs {
   adoptCertPem?: pulumi.Input<string>;
 }
 
-/** An X.509 certificate, re-issued only when what it certifies changes or it nears expiry. */
-export class Certificate extends DynamicResource {
-  declare readonly certPem: pulumi.Output<string>;
-  declare readonly notBefore: pulumi.Output<string>;
-  declare readonly notAfter: pulumi.Output<string>;
+export interface CertificateOutputs {
+  certPem: string;
+  notBefore: string;
+  notAfter: string;
+}
 
+/** An X.509 certificate, re-issued only when what it certifies changes or it nears expiry. */
+export class Certificate extends dynamicResourceClass<CertificateArgs & { label: string }, CertificateOutputs>({
+  type: "Certificate",
+  provider: ["infra/providers/certificate-provider.ts", "certificateProvider"],
+  secretArgs: ["issuerPrivateKeyPem"],
+  computed: ["certPem", "notBefore", "notAfter"],
+}) {
   constructor(name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      { ...args, label: name, issuerPrivateKeyPem: pulumi.secret(args.issuerPrivateKeyPem), certPem: undefined, notBefore: undefined, notAfter: undefined },
-      opts,
-      "bcos",
-      "Certificate",
-    );
+    // The provider's messages name the certificate by its resource name.
+    super(name, { ...args, label: name }, opts);
   }
 }

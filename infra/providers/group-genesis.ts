@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GenesisParams } from "../topology/types";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/group-genesis-provider.ts", "groupGenesisProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface GroupGenesisArgs {
   /** The group id (1..32767). */
@@ -19,15 +17,17 @@ export interface GroupGenesisArgs {
   adoptGenesis?: pulumi.Input<string>;
 }
 
-/** A group's `group.N.genesis`, rendered once and kept in state for every present and future member. */
-export class GroupGenesis extends DynamicResource {
+export interface GroupGenesisOutputs {
   /** The exact file text. */
-  declare readonly genesis: pulumi.Output<string>;
-  declare readonly timestamp: pulumi.Output<number>;
+  genesis: string;
+  timestamp: number;
   /** The initial sealer set, as frozen. */
-  declare readonly sealerIds: pulumi.Output<string[]>;
-
-  constructor(name: string, args: GroupGenesisArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, genesis: undefined }, opts, "bcos", "GroupGenesis");
-  }
+  sealerIds: string[];
 }
+
+/** A group's `group.N.genesis`, rendered once and kept in state for every present and future member. */
+export class GroupGenesis extends dynamicResourceClass<GroupGenesisArgs, GroupGenesisOutputs>({
+  type: "GroupGenesis",
+  provider: ["infra/providers/group-genesis-provider.ts", "groupGenesisProvider"],
+  computed: ["genesis"],
+}) {}

@@ -1,11 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/host-key-provider.ts", "hostKeyProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface HostKeyArgs {
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;
+}
+
+export interface HostKeyOutputs {
+  host: string;
+  port: number;
+  /** known_hosts form: "ssh-ed25519 AAAA…". */
+  hostKey: string;
 }
 
 /**
@@ -13,13 +18,8 @@ export interface HostKeyArgs {
  * secret: it is public) and never refreshed, so a server presenting another key later fails the
  * connection. Replace the resource to trust a new key.
  */
-export class HostKey extends DynamicResource {
-  declare readonly host: pulumi.Output<string>;
-  declare readonly port: pulumi.Output<number>;
-  /** known_hosts form: "ssh-ed25519 AAAA…". */
-  declare readonly hostKey: pulumi.Output<string>;
-
-  constructor(name: string, args: HostKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, hostKey: undefined }, opts, "bcos", "HostKey");
-  }
-}
+export class HostKey extends dynamicResourceClass<HostKeyArgs, HostKeyOutputs>({
+  type: "HostKey",
+  provider: ["infra/providers/host-key-provider.ts", "hostKeyProvider"],
+  computed: ["hostKey"],
+}) {}

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicResource, providerStub } from "./delegating-provider";
 import type { HostedNode } from "../remote/remove-nodes";
+import { dynamicResourceClass } from "./dynamic-resource-class";
 import type { PlacedNode } from "./hosted-nodes-provider";
-
-const provider = providerStub("infra/providers/hosted-nodes-provider.ts", "hostedNodesProvider");
 
 export interface HostedNodesArgs {
   install: pulumi.Input<boolean>;
@@ -13,28 +11,25 @@ export interface HostedNodesArgs {
   sshPrivateKeys: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+export interface HostedNodesOutputs {
+  install: boolean;
+  owner: string;
+  /** Node → every group it has been declared in while installed. */
+  seen: Record<string, number[]>;
+  /** Nodes that left the topology while installed. */
+  departed: Record<string, HostedNode>;
+  sshPrivateKeys: Record<string, string>;
+}
+
 /**
  * The nodes this stack keeps on hosts and where (see hosted-nodes-provider.ts): refuses a node
  * moving to another site, records the groups each node has been in for the rolling order, the
  * nodes that left the topology for NodeRemoval, and removes every node on `pulumi destroy`.
  */
-export class HostedNodes extends DynamicResource {
-  declare readonly install: pulumi.Output<boolean>;
-  declare readonly owner: pulumi.Output<string>;
-  /** Node → every group it has been declared in while installed. */
-  declare readonly seen: pulumi.Output<Record<string, number[]>>;
-  /** Nodes that left the topology while installed. */
-  declare readonly departed: pulumi.Output<Record<string, HostedNode>>;
-  declare readonly sshPrivateKeys: pulumi.Output<Record<string, string>>;
-
-  constructor(name: string, args: HostedNodesArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      { ...args, sshPrivateKeys: pulumi.secret(args.sshPrivateKeys), seen: undefined, departed: undefined, dormant: undefined },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["sshPrivateKeys"] }),
-      "bcos",
-      "HostedNodes",
-    );
-  }
-}
+export class HostedNodes extends dynamicResourceClass<HostedNodesArgs, HostedNodesOutputs>({
+  type: "HostedNodes",
+  provider: ["infra/providers/hosted-nodes-provider.ts", "hostedNodesProvider"],
+  secretArgs: ["sshPrivateKeys"],
+  computed: ["seen", "departed", "dormant"],
+  secretOutputs: ["sshPrivateKeys"],
+}) {}

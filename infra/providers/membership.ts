@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { GenesisParams } from "../topology/types";
 import type { DeclaredRole, EndpointDescriptor } from "../membership/types";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/membership-provider.ts", "membershipProvider");
+import type { GenesisParams } from "../topology/types";
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface MembershipArgs {
   groupId: pulumi.Input<number>;
@@ -24,25 +22,20 @@ export interface MembershipArgs {
   governanceKeyPem: pulumi.Input<string>;
 }
 
+export interface MembershipOutputs {
+  groupId: number;
+  /** As the chain reports them after the last up or refresh. */
+  roles: Record<string, DeclaredRole>;
+}
+
 /**
  * The roles of one group's members on the running chain. `pulumi up` applies the declared roles
  * with quorum-safe membership transactions; `pulumi refresh` reads them back, so a change made by
  * hand shows as drift.
  */
-export class Membership extends DynamicResource {
-  declare readonly groupId: pulumi.Output<number>;
-  /** As the chain reports them after the last up or refresh. */
-  declare readonly roles: pulumi.Output<Record<string, DeclaredRole>>;
-
-  constructor(name: string, args: MembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    const secrets = { sshPrivateKeys: pulumi.secret(args.sshPrivateKeys), governanceKeyPem: pulumi.secret(args.governanceKeyPem) };
-    super(
-      provider,
-      name,
-      { ...args, ...secrets },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["sshPrivateKeys", "governanceKeyPem"] }),
-      "bcos",
-      "Membership",
-    );
-  }
-}
+export class Membership extends dynamicResourceClass<MembershipArgs, MembershipOutputs>({
+  type: "Membership",
+  provider: ["infra/providers/membership-provider.ts", "membershipProvider"],
+  secretArgs: ["sshPrivateKeys", "governanceKeyPem"],
+  secretOutputs: ["sshPrivateKeys", "governanceKeyPem"],
+}) {}

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HostedNode } from "../remote/remove-nodes";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/node-removal-provider.ts", "nodeRemovalProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface NodeRemovalArgs {
   owner: pulumi.Input<string>;
@@ -12,15 +10,9 @@ export interface NodeRemovalArgs {
 }
 
 /** Removes nodes that left the topology, after the membership changes (see node-removal-provider.ts). */
-export class NodeRemoval extends DynamicResource {
-  constructor(name: string, args: NodeRemovalArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      { ...args, sshPrivateKeys: pulumi.secret(args.sshPrivateKeys) },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["sshPrivateKeys"] }),
-      "bcos",
-      "NodeRemoval",
-    );
-  }
-}
+export class NodeRemoval extends dynamicResourceClass<NodeRemovalArgs>({
+  type: "NodeRemoval",
+  provider: ["infra/providers/node-removal-provider.ts", "nodeRemovalProvider"],
+  secretArgs: ["sshPrivateKeys"],
+  secretOutputs: ["sshPrivateKeys"],
+}) {}

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PartyBundle } from "../exchange/bundle";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/signed-bundle-provider.ts", "signedBundleProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface SignedBundleArgs {
   /** Public material only (checked before signing). */
@@ -16,27 +14,9 @@ export interface SignedBundleArgs {
 }
 
 /** This party's signed bundle: its text (public, the `bundle` stack output) and, for a folder exchange, the file. */
-export class SignedBundle extends DynamicResource {
-  declare readonly text: pulumi.Output<string>;
-  declare readonly contentSha256: pulumi.Output<string>;
-
-  constructor(name: string, args: SignedBundleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      provider,
-      name,
-      {
-        ...args,
-        signingKeyPem: pulumi.secret(args.signingKeyPem),
-        heldSecrets: pulumi.secret(args.heldSecrets),
-        party: undefined,
-        text: undefined,
-        contentSha256: undefined,
-        signerSha256: undefined,
-        fileSha256: undefined,
-      },
-      opts,
-      "bcos",
-      "SignedBundle",
-    );
-  }
-}
+export class SignedBundle extends dynamicResourceClass<SignedBundleArgs, { text: string; contentSha256: string }>({
+  type: "SignedBundle",
+  provider: ["infra/providers/signed-bundle-provider.ts", "signedBundleProvider"],
+  secretArgs: ["signingKeyPem", "heldSecrets"],
+  computed: ["party", "text", "contentSha256", "signerSha256", "fileSha256"],
+}) {}

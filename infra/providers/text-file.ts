@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/text-file-provider.ts", "textFileProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface TextFileArgs {
   /** Where to write; relative to the project directory unless absolute. */
@@ -11,11 +9,8 @@ export interface TextFileArgs {
 }
 
 /** A public text file written to local disk (mode 0644), e.g. the consortium's diagram. */
-export class TextFile extends DynamicResource {
-  declare readonly path: pulumi.Output<string>;
-  declare readonly sha256: pulumi.Output<string>;
-
-  constructor(name: string, args: TextFileArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, sha256: undefined }, opts, "bcos", "TextFile");
-  }
-}
+export class TextFile extends dynamicResourceClass<TextFileArgs, { path: string; sha256: string }>({
+  type: "TextFile",
+  provider: ["infra/providers/text-file-provider.ts", "textFileProvider"],
+  computed: ["sha256"],
+}) {}

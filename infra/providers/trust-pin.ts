@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyFingerprints } from "../exchange/exchange";
-import { DynamicResource, providerStub } from "./delegating-provider";
-
-const provider = providerStub("infra/providers/trust-pin-provider.ts", "trustPinProvider");
+import { dynamicResourceClass } from "./dynamic-resource-class";
 
 export interface TrustPinArgs {
   /** Whose keys: `committee` or an agency name. */
@@ -13,10 +11,7 @@ export interface TrustPinArgs {
 }
 
 /** Another party's keys, pinned on first contact (public; not a secret): see trust-pin-provider.ts. */
-export class TrustPin extends DynamicResource {
-  declare readonly fingerprints: pulumi.Output<KeyFingerprints>;
-
-  constructor(name: string, args: TrustPinArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, args, opts, "bcos", "TrustPin");
-  }
-}
+export class TrustPin extends dynamicResourceClass<TrustPinArgs, { fingerprints: KeyFingerprints }>({
+  type: "TrustPin",
+  provider: ["infra/providers/trust-pin-provider.ts", "trustPinProvider"],
+}) {}
