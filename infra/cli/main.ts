@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands.get(name);
   try {
-    if (command === undefined) throw new UsageError(`unknown command "${name}": use "render" or "validate"`);
+    if (command === undefined) throw new UsageError(`unknown command "${name}": use one of ${[...commands.keys()].map((c) => `"${c}"`).join(", ")}`);
     await command.run(rest, log);
     return 0;
   } catch (e) {
