@@ -1,8 +1,22 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { RenderedFile } from "../fisco/rendered-file";
+import { PRIVATE_MODE, type RenderedFile } from "../fisco/rendered-file";
 import { DynamicResource, providerStub } from "./delegating-provider";
 
 const provider = providerStub("infra/providers/package-file-provider.ts", "packageFileProvider");
+
+/** What a private key file shows in `contents`: no digest of a secret. */
+export const PRIVATE_CONTENT = "(private key)";
+
+/**
+ * Per file of a package, a short digest of its content (private keys: PRIVATE_CONTENT): a public
+ * input, so `pulumi preview --diff` names the files a change rewrites (e.g. one node's
+ * `config.ini`) where the secret `files` would show only `[secret]`. Takes no part in the diff.
+ */
+export function packageContents(files: readonly RenderedFile[]): Record<string, string> {
+  const digest = (f: RenderedFile) => (f.mode === PRIVATE_MODE ? PRIVATE_CONTENT : createHash("sha256").update(f.content).digest("hex").slice(0, 16));
+  return Object.fromEntries(files.map((f) => [f.path, digest(f)]));
+}
 
 export interface PackageFileArgs {
   /** Where to write the .tar.gz; relative to the project directory unless absolute. */
@@ -18,6 +32,8 @@ export class PackageFile extends DynamicResource {
   declare readonly fileCount: pulumi.Output<number>;
 
   constructor(name: string, args: PackageFileArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, files: pulumi.secret(args.files), sha256: undefined, fileCount: undefined }, opts, "bcos", "PackageFile");
+    // The files are a secret because of their keys; their digests (none of a key) are not.
+    const contents = pulumi.unsecret(pulumi.output(args.files).apply(packageContents));
+    super(provider, name, { ...args, files: pulumi.secret(args.files), contents, sha256: undefined, fileCount: undefined }, opts, "bcos", "PackageFile");
   }
 }
