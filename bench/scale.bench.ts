@@ -11,7 +11,7 @@
  *   health checks of 100 stand-in nodes on 10 sshd rig hosts vs 10 on one host.
  * Ratios are to the 100-node render. Every heavy step holds /tmp/bcos-test.lock (the tests' lock),
  * so the bench neither skews nor is skewed by a test run; on a busy machine hold it once instead:
- *   npm run bench [-- --installs] [-- --quick]   (--quick: renders only)
+ *   npm run bench [-- --installs] [-- --quick]   (--quick: renders only; --only-installs: the install rows only)
  *   BCOS_BENCH_HOLDS_LOCK=1 flock /tmp/bcos-test.lock npm run bench
  */
 import { execFileSync } from "node:child_process";
@@ -170,9 +170,12 @@ function print(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const render100 = await renders(rows);
-  if (!args.has("--quick")) await pulumiSteps(rows, render100);
-  if (args.has("--installs")) await installs(rows);
+  // --only-installs: the install rows alone (their ratio is to the 10-node install, not to a render).
+  if (!args.has("--only-installs")) {
+    const render100 = await renders(rows);
+    if (!args.has("--quick")) await pulumiSteps(rows, render100);
+  }
+  if (args.has("--installs") || args.has("--only-installs")) await installs(rows);
   print(rows);
 }
 

@@ -14,6 +14,8 @@ export interface PackageFileInputs {
   path: string;
   /** A secret input: the files include private keys. */
   files: RenderedFile[];
+  /** Per file a digest, for the preview to name changed files (package-file.ts); no part of the diff, absent in older states. */
+  contents?: Record<string, string>;
 }
 
 export interface PackageFileOutputs {

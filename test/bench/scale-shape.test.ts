@@ -6,10 +6,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaleTopology } from "../../bench/topologies/scale";
 import { buildChainPki } from "../../infra/crypto/chain-pki";
 import { renderChainTree } from "../../infra/fisco/chain-tree";
+import { PRIVATE_CONTENT, packageContents } from "../../infra/providers/package-file";
 import { topologyFromConfigValue } from "../../infra/topology/load";
 import { type Registration, settled, startMocks } from "../components/mock-run";
 
@@ -72,5 +74,20 @@ describe("a one-node change", () => {
     const [a, b] = [files(before), files(after)];
     const differing = [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p));
     expect(differing).toEqual(["agency01/node013/config.ini"]);
+    // What `pulumi preview --diff` shows of the package: its public `contents` differ in that file alone.
+    const contentsOf = (m: Map<string, string>) => packageContents([...m].map(([p, content]) => ({ path: p, content, mode: 0o644 })));
+    const [ca, cb] = [contentsOf(a), contentsOf(b)];
+    expect(Object.keys(cb).filter((p) => ca[p] !== cb[p])).toEqual(["agency01/node013/config.ini"]);
   }, 120_000);
+
+  it("is named in the package's public inputs: per file a digest (none of a private key), beside the secret files", () => {
+    const pkg = registrations.find((r) => r.name === "agency01-package")!;
+    expect(pulumi.runtime.isRpcSecret(pkg.inputs.files)).toBe(true);
+    const contents = pkg.inputs.contents as Record<string, string>;
+    expect(pulumi.runtime.isRpcSecret(contents)).toBe(false);
+    expect(contents["agency01/node013/config.ini"]).toMatch(/^[0-9a-f]{16}$/);
+    const keyFiles = Object.keys(contents).filter((p) => p.endsWith(".key"));
+    expect(keyFiles.length).toBeGreaterThanOrEqual(3 * 10);
+    for (const p of keyFiles) expect(contents[p], p).toBe(PRIVATE_CONTENT);
+  });
 });

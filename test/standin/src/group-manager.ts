@@ -57,7 +57,11 @@ export interface GroupManagerOptions {
   log: NodeLog;
 }
 
-const STATUS_INTERVAL_MS = 1000;
+/**
+ * Sync statuses go out after every new block and otherwise every 5 s, as 2.11's SyncMaster does
+ * (maintainBlocks: m_newBlocks or c_maintainBlocksTimeout = 5000 ms), and to a new link at once.
+ */
+const STATUS_INTERVAL_MS = 5000;
 const SYNC_BATCH = 50;
 
 const ok = (message: string): LifecycleResult => ({ code: "0x0", message });
@@ -66,6 +70,8 @@ const fail = (code: number, message: string): LifecycleResult => ({ code: "0x" +
 export class GroupManager {
   private readonly running = new Map<number, RunningGroup>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Groups with a new block (or just started) whose status has not gone out yet; sent once per batch. */
+  private readonly newBlocks = new Set<number>();
 
   constructor(private readonly options: GroupManagerOptions) {
     options.p2p.on("message", (from: string, message: Message) => this.onMessage(from, message));
@@ -234,6 +240,7 @@ export class GroupManager {
     const engine = definition.genesis.params.consensus === "raft" ? new RaftEngine(host) : new PbftEngine(host);
     const group: RunningGroup = { ledger, definition, engine, pool: new Map(), peers: new Map() };
     this.running.set(groupId, group);
+    this.statusSoon(groupId); // a group that starts announces itself at once (SyncMaster's first maintainBlocks)
     files.writeStatus(groupId, "RUNNING");
     log.info("LEDGER", `group ${groupId} running at block ${ledger.number}, genesis ${ledger.genesisHash}`);
   }
@@ -261,8 +268,10 @@ export class GroupManager {
     for (const nodeId of nodeIds) this.options.p2p.send(nodeId, message);
   }
 
-  private broadcastStatuses(): void {
-    for (const [groupId, group] of this.running) {
+  private broadcastStatuses(groupIds: Iterable<number> = this.running.keys()): void {
+    for (const groupId of groupIds) {
+      const group = this.running.get(groupId);
+      if (!group) continue;
       const { ledger } = group;
       const { head } = ledger;
       this.sendTo(this.syncPeers(group), { type: "status", group: groupId, genesisHash: ledger.genesisHash, number: head.number, hash: head.hash });
@@ -315,6 +324,19 @@ export class GroupManager {
   private afterBlock(group: RunningGroup, block: Block): void {
     for (const tx of block.txs) group.pool.delete(tx.hash);
     group.engine.onNewBlock();
+    this.statusSoon(group.ledger.groupId);
+  }
+
+  /** The group's status to its sync peers once the current batch of work is done. */
+  private statusSoon(groupId: number): void {
+    if (this.newBlocks.size === 0) {
+      setImmediate(() => {
+        const groupIds = [...this.newBlocks];
+        this.newBlocks.clear();
+        this.broadcastStatuses(groupIds);
+      });
+    }
+    this.newBlocks.add(groupId);
   }
 
   private onMessage(from: string, message: Message): void {

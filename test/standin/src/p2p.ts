@@ -47,7 +47,15 @@ export interface P2pOptions {
   log: NodeLog;
 }
 
+/**
+ * Redialling: every second at first, then an address that keeps refusing waits twice as long each
+ * time, up to REDIAL_MAX_MS. 2.11 retries unconnected peers every 10 s (Service::heartBeat,
+ * CHECK_INTERVEL), so this is never slower than the real node; a peer that starts dials us itself.
+ * Without the backoff, a node in a 100-node mesh where most nodes do not run yet (an install)
+ * spends its time opening refused sockets.
+ */
 const REDIAL_MS = 1000;
+const REDIAL_MAX_MS = 8000;
 
 /** Emits `peer` (PeerInfo) when a link is established, `message` (nodeId, Message) for traffic. */
 export class P2pNetwork extends EventEmitter {
@@ -57,6 +65,13 @@ export class P2pNetwork extends EventEmitter {
   private readonly selfAddresses = new Set<string>();
   /** Node ID found behind each dialled address, so a peer linked the other way is not dialled again. */
   private readonly addressOwners = new Map<string, string>();
+  /**
+   * Certificate chains already checked against our CA, by PEM text: a peer sends the same chain on
+   * every link, and the SM2 checks are most of a handshake's cost (the CA cannot change while we run).
+   */
+  private readonly checkedChains = new Map<string, LoadedCertificate[] | undefined>();
+  /** Address → when it may be dialled again and the wait after the next failure. */
+  private readonly redial = new Map<string, { at: number; waitMs: number }>();
   private server?: Server;
   private timer?: NodeJS.Timeout;
 
@@ -119,11 +134,13 @@ export class P2pNetwork extends EventEmitter {
 
   private dialAll(): void {
     const busy = new Set([...this.links].map((l) => l.address));
+    const now = Date.now();
     for (const { host, port } of this.options.peers) {
       const address = `${host}:${port}`;
       if (busy.has(address) || this.selfAddresses.has(address)) continue;
       const owner = this.addressOwners.get(address);
       if (owner && this.established.has(owner)) continue;
+      if ((this.redial.get(address)?.at ?? 0) > now) continue;
       const socket = new Socket();
       const link = this.attach(socket, true, address);
       socket.connect(port, host);
@@ -177,8 +194,13 @@ export class P2pNetwork extends EventEmitter {
   }
 
   private onHello(link: Link, message: Message): void {
-    const chain = loadCertificates(String(message.chain));
-    if (!chainsToCa(chain, this.options.identity.ca)) return this.drop(link, "peer certificate does not chain to our CA");
+    const pem = String(message.chain);
+    if (!this.checkedChains.has(pem)) {
+      const loaded = loadCertificates(pem);
+      this.checkedChains.set(pem, chainsToCa(loaded, this.options.identity.ca) ? loaded : undefined);
+    }
+    const chain = this.checkedChains.get(pem);
+    if (!chain) return this.drop(link, "peer certificate does not chain to our CA");
     const nodeId = certifiedNodeId(chain[0]);
     if (!nodeId) return this.drop(link, "peer certificate has no EC key");
     if (link.address) this.addressOwners.set(link.address, nodeId);
@@ -210,6 +232,7 @@ export class P2pNetwork extends EventEmitter {
     }
     link.established = true;
     link.socket.setTimeout(0);
+    if (link.address) this.redial.delete(link.address);
     this.established.set(peer.nodeId, link);
     this.options.log.info("P2P", `connected to ${peer.nodeId.slice(0, 16)}… at ${link.socket.remoteAddress}:${link.socket.remotePort}`);
     if (!existing) this.emit("peer", peer.nodeId);
@@ -224,7 +247,12 @@ export class P2pNetwork extends EventEmitter {
   }
 
   private forget(link: Link): void {
+    if (!this.links.has(link)) return;
     this.links.delete(link);
+    if (link.address && !link.established) {
+      const waitMs = this.redial.get(link.address)?.waitMs ?? REDIAL_MS;
+      this.redial.set(link.address, { at: Date.now() + waitMs, waitMs: Math.min(waitMs * 2, REDIAL_MAX_MS) });
+    }
     const nodeId = link.peer?.nodeId;
     if (nodeId && this.established.get(nodeId) === link) {
       this.established.delete(nodeId);
