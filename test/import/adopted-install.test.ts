@@ -117,7 +117,14 @@ describe("a node generator made (its config.ini names no rsa_crypto_channel, whi
       };
     }
     const hosts = Object.fromEntries(
-      [...new Set(spec.nodes.map((n) => n.ip))].map((ip) => [ip.replace(/\./g, "_"), { address: ip, connection: "local" as const, deployDir: "/srv/fisco" }]),
+      [...new Set(spec.nodes.map((n) => n.ip))].map((ip) => [
+        ip.replace(/\./g, "_"),
+        {
+          address: ip, // Like import: another address is another machine, reached over SSH (never contacted here).
+          connection: ip.startsWith("127.") ? ("local" as const) : { ssh: {} },
+          deployDir: "/srv/fisco",
+        },
+      ]),
     );
     const chain = { id: spec.chainId, smCrypto: spec.gm, version: "2.9.0", install: false, ...(rsaCryptoChannel === false ? { rsaCryptoChannel } : {}) };
     return { model: validateTopology({ chain, hosts, agencies, groups: {} }, "test"), names };
