@@ -22,9 +22,9 @@ export interface CertificateExpiry {
 export interface CertificateSummaries {
   /** `ca` (ca.crt) and, on a GM chain, `gmca` (gmca.crt). */
   chain: Record<string, CertificateExpiry>;
-  /** Per agency: `ca`, `gmca`, `channelCa`, `sdk`, `gmSdk`, `gmEnSdk`. */
+  /** Per agency: `ca`, `gmca`, `channelCa` (RSA channel only), `sdk`, `gmSdk`, `gmEnSdk`. */
   agencies: Record<string, Record<string, CertificateExpiry>>;
-  /** Per node: `gmSign`, `gmEnc`, `origin` (GM) or `node` (non-GM), `channel`. */
+  /** Per node: `gmSign`, `gmEnc`, `origin` (GM) or `node` (non-GM), `channel` (RSA channel only). */
   nodes: Record<string, Record<string, CertificateExpiry>>;
 }
 
@@ -48,7 +48,14 @@ export function certificateSummaries(
     pulumi.output(Object.fromEntries(Object.entries(owners).map(([name, owner]) => [name, expiries(named(owner), at)])));
   return pulumi.output({
     chain: expiries({ ca: authority.std, gmca: authority.gm }, at),
-    agencies: perOwner(agencies, (a) => ({ ca: a.std, gmca: a.gm, channelCa: a.channelCa, sdk: a.sdkChannel, gmSdk: a.sdkGmSign, gmEnSdk: a.sdkGmEnc })),
+    agencies: perOwner(agencies, (a) => ({
+      ca: a.std,
+      gmca: a.gm,
+      channelCa: a.channelCa,
+      sdk: a.sdkChannel ?? a.sdkStd,
+      gmSdk: a.sdkGmSign,
+      gmEnSdk: a.sdkGmEnc,
+    })),
     nodes: perOwner(nodes, (n) => ({ gmSign: n.gmSign, gmEnc: n.gmEnc, [n.gmSign ? "origin" : "node"]: n.std, channel: n.channel })),
   });
 }

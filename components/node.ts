@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { p2pEndpoint } from "../infra/fisco/config-ini";
 import { Certificate } from "../infra/providers/certificate";
+import type { KeyPair } from "../infra/providers/key-pair";
 import type { Agency } from "./agency";
 import type { Adoption } from "./adoption";
 import { credential, type CredentialOutputs, type Validity } from "./credential";
@@ -46,8 +47,8 @@ export class Node extends pulumi.ComponentResource {
   readonly gmEnc?: CredentialOutputs;
   /** secp256k1: node.key/.crt on a non-GM chain, origin_cert/ on a GM chain. */
   readonly std: CredentialOutputs;
-  /** RSA channel TLS server credential (key shared within the agency). */
-  readonly channel: CredentialOutputs;
+  /** RSA channel TLS server credential (key shared within the agency); none without the RSA channel. */
+  readonly channel?: CredentialOutputs;
 
   constructor(name: string, args: NodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bcos:index:Node", name, {}, opts);
@@ -67,10 +68,13 @@ export class Node extends pulumi.ComponentResource {
         this,
       );
     }
-    this.channel = adopt.channel
-      ? // An imported node keeps its own channel key (build_chain makes one per node).
-        credential(`${name}-channel`, { algorithm: "rsa2048", profile: "channelNode", issuer: agency.channelCa, validity, adopt: adopt.channel }, this)
-      : this.sharedChannelCredential(name, agency, validity);
+    // Without the RSA channel the agency has no channel CA: the node serves SDKs with its std set.
+    if (agency.channelCa) {
+      this.channel = adopt.channel
+        ? // An imported node keeps its own channel key (build_chain makes one per node).
+          credential(`${name}-channel`, { algorithm: "rsa2048", profile: "channelNode", issuer: agency.channelCa, validity, adopt: adopt.channel }, this)
+        : this.sharedChannelCredential(name, agency.channelCa, agency.channelNodeKey!, validity);
+    }
     const identity = this.gmSign ?? this.std;
     this.nodeId = identity.publicKeyHex;
     this.certPem = identity.certPem;
@@ -91,14 +95,14 @@ export class Node extends pulumi.ComponentResource {
   }
 
   /** The channel certificate on the agency's shared channel key. */
-  private sharedChannelCredential(name: string, agency: Agency, validity: Validity): CredentialOutputs {
+  private sharedChannelCredential(name: string, channelCa: CredentialOutputs, nodeKey: KeyPair, validity: Validity): CredentialOutputs {
     const channelCert = new Certificate(
       `${name}-channel-cert`,
       {
         profile: "channelNode",
-        subjectPublicKeyPem: agency.channelNodeKey.publicKeyPem,
-        issuerCertPem: agency.channelCa.certPem,
-        issuerPrivateKeyPem: agency.channelCa.privateKeyPem,
+        subjectPublicKeyPem: nodeKey.publicKeyPem,
+        issuerCertPem: channelCa.certPem,
+        issuerPrivateKeyPem: channelCa.privateKeyPem,
         validityDays: validity.validityDays,
         renewBeforeDays: validity.renewBeforeDays,
       },
@@ -106,8 +110,8 @@ export class Node extends pulumi.ComponentResource {
     );
     return {
       algorithm: "rsa2048",
-      privateKeyPem: pulumi.secret(agency.channelNodeKey.privateKeyPem),
-      publicKeyPem: agency.channelNodeKey.publicKeyPem,
+      privateKeyPem: pulumi.secret(nodeKey.privateKeyPem),
+      publicKeyPem: nodeKey.publicKeyPem,
       publicKeyHex: pulumi.output(""),
       certPem: channelCert.certPem,
       notAfter: channelCert.notAfter,

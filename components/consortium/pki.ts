@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ChainPki } from "../../infra/crypto/types";
+import { hasRsaChannel, sdkChannelOf } from "../../infra/topology/sdk-channel";
 import type { Model } from "../../infra/topology/types";
 import { readRenewBeforeDays } from "../../infra/topology/validate-settings";
 import type { Adoption } from "../adoption";
@@ -39,7 +40,10 @@ export function createAgencies(
   parent: pulumi.Resource,
 ): Record<string, Agency> {
   const { smCrypto } = model.chain;
-  return Object.fromEntries(names.map((name) => [name, new Agency(name, { authority, smCrypto, validity, adopt: adoption?.agencies[name] }, { parent })]));
+  const channel = { rsaChannel: hasRsaChannel(model.chain), sdkChannel: sdkChannelOf(model.chain) };
+  return Object.fromEntries(
+    names.map((name) => [name, new Agency(name, { authority, smCrypto, ...channel, validity, adopt: adoption?.agencies[name] }, { parent })]),
+  );
 }
 
 /** Every node of the topology whose agency is in `agencies`, each parented to its agency. */
@@ -96,8 +100,14 @@ export function chainPki(pki: Pki, agencyName: string, nodeNames: readonly strin
         name,
         std: plainCredential(a.std),
         gm: optionalCredential(a.gm),
-        channelCa: plainCredential(a.channelCa),
-        sdk: { channel: plainCredential(a.sdkChannel), gmSign: optionalCredential(a.sdkGmSign), gmEnc: optionalCredential(a.sdkGmEnc) },
+        // The RSA parts exist with the RSA channel only, the secp256k1 SDK set without it.
+        ...(a.channelCa ? { channelCa: plainCredential(a.channelCa) } : {}),
+        sdk: {
+          ...(a.sdkChannel ? { channel: plainCredential(a.sdkChannel) } : {}),
+          ...(a.sdkStd ? { std: plainCredential(a.sdkStd) } : {}),
+          gmSign: optionalCredential(a.sdkGmSign),
+          gmEnc: optionalCredential(a.sdkGmEnc),
+        },
       })),
     nodes: Object.entries(pki.nodes)
       .filter(([name]) => nodeNames.includes(name))
@@ -106,7 +116,7 @@ export function chainPki(pki: Pki, agencyName: string, nodeNames: readonly strin
         std: plainCredential(n.std),
         gmSign: optionalCredential(n.gmSign),
         gmEnc: optionalCredential(n.gmEnc),
-        channel: plainCredential(n.channel),
+        ...(n.channel ? { channel: plainCredential(n.channel) } : {}),
         nodeId: n.nodeId,
       })),
   }) as pulumi.Output<ChainPki>;

@@ -3,6 +3,7 @@
  * make them (reference §1, §4). The per-credential functions below are exported for callers
  * that create material one piece at a time.
  */
+import { hasRsaChannel, sdkChannelOf } from "../topology/sdk-channel";
 import type { Model } from "../topology/types";
 import type { AgencyPki, ChainAuthorityPki, ChainPki, Credential, KeyPair, NodePki } from "./types";
 import { LoadedIssuer, issueCertificate, loadIssuer, selfSignCertificate } from "./certificate";
@@ -61,7 +62,7 @@ export function createChainAuthority(smCrypto: boolean, validity: CertValidity):
  * RSA keys: three per agency (channel CA, one channel key shared by the agency's nodes, SDK).
  * build_chain gives every node channel cert the same subject under the agency's channel CA and the
  * SDK accepts any of them, so a key per node would add no identity while RSA keygen costs ~0.2 s.
- * Each node still gets its own channel certificate.
+ * Each node still gets its own channel certificate. None without the RSA channel.
  */
 interface AgencyRsaKeys {
   channelCa: KeyPair;
@@ -72,9 +73,14 @@ interface AgencyRsaKeys {
 export async function buildChainPki(model: Model, options: ChainPkiOptions = {}): Promise<ChainPki> {
   const { smCrypto, certValidityDays } = model.chain;
   const validity: CertValidity = { validityDays: certValidityDays, notBefore: options.now ?? new Date() };
+  // RSA material exists only with the RSA channel; with sm_crypto_channel it is still made when
+  // rsa_crypto_channel is true (build_chain does, and existing stacks hold it).
+  const rsaChannel = hasRsaChannel(model.chain);
+  const stdSdk = sdkChannelOf(model.chain) === "std";
 
   // Started first: RSA generation runs on the libuv pool while the EC work below uses this thread.
-  const rsaKeys: Promise<AgencyRsaKeys>[] = model.agencies.map(async () => {
+  const rsaKeys: Promise<AgencyRsaKeys | undefined>[] = model.agencies.map(async () => {
+    if (!rsaChannel) return undefined;
     const [channelCa, nodeChannel, sdk] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair(), generateRsaKeyPair()]);
     return { channelCa, nodeChannel, sdk };
   });
@@ -83,7 +89,7 @@ export async function buildChainPki(model: Model, options: ChainPkiOptions = {})
 
   let authority: ChainAuthorityPki;
   const ecAgencies: Omit<AgencyPki, "channelCa" | "sdk">[] = [];
-  const ecSdk: { gmSign?: Credential; gmEnc?: Credential }[] = [];
+  const ecSdk: { gmSign?: Credential; gmEnc?: Credential; std?: Credential }[] = [];
   const ecNodes = new Map<string, Omit<NodePki, "channel" | "nodeId">>();
   try {
     authority = options.ca ?? createChainAuthority(smCrypto, validity);
@@ -97,7 +103,10 @@ export async function buildChainPki(model: Model, options: ChainPkiOptions = {})
       ecAgencies.push({ name: agency.name, std, gm });
       const stdIssuer = issuerOf(std);
       const gmIssuer = gm && issuerOf(gm);
-      ecSdk.push(gmIssuer ? { gmSign: newEcCredential("gmSdk", gmIssuer, validity), gmEnc: newEcCredential("gmEnSdk", gmIssuer, validity) } : {});
+      ecSdk.push({
+        ...(gmIssuer ? { gmSign: newEcCredential("gmSdk", gmIssuer, validity), gmEnc: newEcCredential("gmEnSdk", gmIssuer, validity) } : {}),
+        ...(stdSdk ? { std: newEcCredential("sdk", stdIssuer, validity) } : {}),
+      });
       for (const node of agency.nodes) {
         ecNodes.set(node, {
           name: node,
@@ -115,6 +124,10 @@ export async function buildChainPki(model: Model, options: ChainPkiOptions = {})
   const channelCerts = new Map<string, Credential>();
   for (const [i, agency] of model.agencies.entries()) {
     const rsa = await rsaKeys[i];
+    if (!rsa) {
+      agencies.push({ ...ecAgencies[i], sdk: ecSdk[i] });
+      continue;
+    }
     const channelCa = selfSignedCredential("channelCa", rsa.channelCa, validity, agency.name);
     const channelIssuer = issuerOf(channelCa);
     const sdkChannel = issuedCredential("channelSdk", rsa.sdk, channelIssuer, validity);
@@ -124,11 +137,11 @@ export async function buildChainPki(model: Model, options: ChainPkiOptions = {})
 
   const nodes: NodePki[] = model.nodes.map((node) => {
     const ec = ecNodes.get(node.name);
+    if (!ec) throw new Error(`node ${node.name} is not listed under its agency ${node.agency}`);
     const channel = channelCerts.get(node.name);
-    if (!ec || !channel) throw new Error(`node ${node.name} is not listed under its agency ${node.agency}`);
     // GM nodes are identified by their SM2 signing key, others by the secp256k1 key.
     const nodeId = (ec.gmSign ?? ec.std).key.publicKeyHex!;
-    return { ...ec, channel, nodeId };
+    return { ...ec, ...(channel ? { channel } : {}), nodeId };
   });
 
   return { authority, agencies, nodes };

@@ -13,6 +13,7 @@ export type ProfileName =
   | "channelCa"
   | "channelNode"
   | "channelSdk"
+  | "sdk"
   | "gmChainCa"
   | "gmAgencyCa"
   | "gmNode"
@@ -80,6 +81,14 @@ export const PROFILES: Record<ProfileName, CertificateProfile> = {
     selfSigned: false,
     commonName: (node) => node,
     organizationalUnit: "node",
+    extensions: withKeyIds(LEAF, { kind: "keyUsage", usages: ["nonRepudiation", "digitalSignature", "keyEncipherment"] }),
+  },
+  // cert.cnf v3_req, build_chain -R's SDK certificate (the ECDSA channel).
+  sdk: {
+    keyAlgorithm: "secp256k1",
+    selfSigned: false,
+    commonName: "sdk",
+    organizationalUnit: "sdk",
     extensions: withKeyIds(LEAF, { kind: "keyUsage", usages: ["nonRepudiation", "digitalSignature", "keyEncipherment"] }),
   },
   channelCa: { keyAlgorithm: "rsa2048", selfSigned: true, commonName: (agency) => agency, organizationalUnit: "chain", extensions: [] },

@@ -42,15 +42,20 @@ export interface AgencyPki {
   gm?: Credential;
   /** secp256k1 agency CA signed by the standard chain CA (`agency.crt`). */
   std: Credential;
-  /** Self-signed RSA-2048 channel CA (`channel/ca.crt`). */
-  channelCa: Credential;
+  /** Self-signed RSA-2048 channel CA (`channel/ca.crt`); absent when the chain has no RSA channel. */
+  channelCa?: Credential;
   /** SDK bundle material. */
   sdk: SdkPki;
 }
 
 export interface SdkPki {
-  /** RSA channel client certificate signed by the agency's channel CA (`sdk/sdk.crt`). */
-  channel: Credential;
+  /** RSA channel client certificate signed by the agency's channel CA (`sdk/sdk.crt`); RSA channel only. */
+  channel?: Credential;
+  /**
+   * Without the RSA channel: secp256k1 client certificate signed by the agency's secp256k1 CA
+   * (`sdk/sdk.crt`, build_chain -R), which the node's own secp256k1 channel set accepts.
+   */
+  std?: Credential;
   /** GM only: SM2 sign/enc pair under the GM agency (`sdk/gm/gmsdk.*`, `sdk/gm/gmensdk.*`). */
   gmSign?: Credential;
   gmEnc?: Credential;
@@ -64,8 +69,8 @@ export interface NodePki {
   gmEnc?: Credential;
   /** secp256k1 credential: `node.key/.crt` in non-GM mode, `origin_cert/` in GM mode. */
   std: Credential;
-  /** RSA channel TLS server credential (`channel_cert/`). */
-  channel: Credential;
+  /** RSA channel TLS server credential (`channel_cert/`); absent when the chain has no RSA channel. */
+  channel?: Credential;
   /** 128 lowercase hex: the ID used in genesis, consensus and console commands. */
   nodeId: string;
 }

@@ -1,8 +1,10 @@
 /**
  * `config.ini` of one node, in the section order and layout build_chain 2.11.1 uses. GM and
- * non-GM differ only in the P2P key/cert names and `[chain] sm_crypto`.
+ * non-GM differ only in the P2P key/cert names and `[chain] sm_crypto`; the channel settings
+ * follow chain.smCryptoChannel and chain.rsaCryptoChannel.
  */
 import { isIPv6 } from "node:net";
+import { hasRsaChannel } from "../topology/sdk-channel";
 import type { Model } from "../topology/types";
 import { disabledEntry, entry, iniText, note, section } from "./ini-lines";
 import { modelHost, modelNode } from "./lookup";
@@ -24,6 +26,7 @@ function idEntries(prefix: "crl" | "cal", ids: readonly string[] = []): string[]
 export function renderConfigIni(model: Model, nodeName: string): string {
   const node = modelNode(model, nodeName);
   const { smCrypto } = model.chain;
+  const rsaChannel = hasRsaChannel(model.chain);
   // build_chain -6 listens on `::`; an IPv4 wildcard would leave an IPv6-addressed node unreachable.
   const anyAddress = isIPv6(modelHost(model, node.host).address) ? "::" : "0.0.0.0";
   const peers = model.nodes.map((peer, i) => entry(`node.${i}`, p2pEndpoint(modelHost(model, peer.host).address, peer.p2pPort)));
@@ -83,10 +86,12 @@ export function renderConfigIni(model: Model, nodeName: string): string {
     entry("sm_crypto", smCrypto),
     note("true: SDKs connect with GM TLS using sdk/gm/ (GM chains only)"),
     entry("sm_crypto_channel", smCrypto && model.chain.smCryptoChannel),
-    // Always true: every node ships channel_cert/ and every agency an RSA sdk/. With
-    // sm_crypto_channel=true the GM context takes precedence and this flag is not consulted.
-    note("otherwise the SDK channel uses the RSA set in conf/channel_cert/ (sdk/sdk.*)"),
-    entry("rsa_crypto_channel", true),
+    // true: every node ships channel_cert/ and every agency an RSA sdk/; false: the node's own
+    // secp256k1 set serves SDKs. With sm_crypto_channel=true this flag is not consulted.
+    rsaChannel
+      ? note("otherwise the SDK channel uses the RSA set in conf/channel_cert/ (sdk/sdk.*)")
+      : note(`otherwise the SDK channel uses the node's secp256k1 set in conf/${smCrypto ? "origin_cert/" : ""} (sdk/sdk.*)`),
+    entry("rsa_crypto_channel", rsaChannel),
     "",
     section("compatibility"),
     note("identical on every node and not above the binary's own version"),

@@ -34,3 +34,9 @@ export function requireGm<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`GM mode needs ${what}, which the PKI does not have`);
   return value;
 }
+
+/** For the RSA channel members of the PKI types: present when the chain has the RSA channel. */
+export function requireRsa<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the RSA channel (chain.rsaCryptoChannel) needs ${what}, which the PKI does not have`);
+  return value;
+}

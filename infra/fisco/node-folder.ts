@@ -3,11 +3,12 @@
  * config.ini, scripts, the group files of every group the node belongs to, and conf/ keys and
  * certificates (reference §1.2). Paths start with `<node>/`.
  */
-import type { ChainPki, NodePki } from "../crypto/types";
+import type { AgencyPki, ChainPki, NodePki } from "../crypto/types";
+import { hasRsaChannel } from "../topology/sdk-channel";
 import type { Group, Model } from "../topology/types";
 import { renderConfigIni } from "./config-ini";
 import { renderGroupGenesis, renderGroupIni } from "./genesis";
-import { agencyPki, modelNode, nodePki, requireGm } from "./lookup";
+import { agencyPki, modelNode, nodePki, requireGm, requireRsa } from "./lookup";
 import { assertNodeId } from "./node-id";
 import { parseGenesis } from "./parse";
 import { certFile, certSerialHex, pemFile } from "./pem";
@@ -65,13 +66,19 @@ function groupFiles(model: Model, pki: ChainPki, nodeName: string, groupTimestam
     });
 }
 
-/** The RSA channel set: the same in GM and non-GM mode. */
-function channelCertFiles(node: NodePki, channelCaPem: string): RenderedFile[] {
+/**
+ * The RSA channel set, the same in GM and non-GM mode; none without the RSA channel (the node then
+ * serves SDKs with its secp256k1 set: conf/node.*, or conf/origin_cert/ on a GM chain).
+ */
+function channelCertFiles(model: Model, node: NodePki, agency: AgencyPki): RenderedFile[] {
+  if (!hasRsaChannel(model.chain)) return [];
+  const channel = requireRsa(node.channel, `node ${node.name}'s RSA channel credential`);
+  const channelCa = requireRsa(agency.channelCa, `agency ${agency.name}'s RSA channel CA`);
   // build_chain also copies cert.cnf here; the node never reads it, so it is left out.
   return [
-    pub("conf/channel_cert/ca.crt", pemFile(channelCaPem)),
-    pub("conf/channel_cert/node.crt", certFile(node.channel)),
-    secret("conf/channel_cert/node.key", pemFile(node.channel.key.privateKeyPem)),
+    pub("conf/channel_cert/ca.crt", pemFile(channelCa.certPem)),
+    pub("conf/channel_cert/node.crt", certFile(channel)),
+    secret("conf/channel_cert/node.key", pemFile(channel.key.privateKeyPem)),
   ];
 }
 
@@ -87,7 +94,7 @@ function keyFiles(model: Model, pki: ChainPki, nodeName: string): RenderedFile[]
   const node = nodePki(pki, nodeName);
   const agency = agencyPki(pki, modelNode(model, nodeName).agency);
   const root = pki.authority;
-  const channel = channelCertFiles(node, agency.channelCa.certPem);
+  const channel = channelCertFiles(model, node, agency);
 
   if (!model.chain.smCrypto) {
     checkNodeId(node, node.std.key.publicKeyHex);

@@ -10,13 +10,14 @@
  * the node's version, not from the channel. 2.x has no group setting (console: `start.sh <group>`),
  * so the groups appear as comments.
  */
+import { hasRsaChannel } from "../topology/sdk-channel";
 import type { Group, Model, Node } from "../topology/types";
 import { modelHost, modelNode } from "./lookup";
 
 /** Where the SDK looks for certificates, relative to its working directory. */
 export const SDK_CERT_DIR = "conf";
 
-/** `[cryptoMaterial]` keys and the `sdk/` files they name, for the standard (RSA) channel. */
+/** `[cryptoMaterial]` keys and the `sdk/` files they name, for the standard (RSA or secp256k1) channel. */
 export const STANDARD_CHANNEL_FILES = { caCert: "ca.crt", sslCert: "sdk.crt", sslKey: "sdk.key" } as const;
 
 /** The same for the GM TLS channel (java-sdk 2.x's default names under `<certPath>/gm/`). */
@@ -78,7 +79,9 @@ export function renderSdkConfig(model: Model, agencyName: string): string | unde
     `certPath = ${tomlString(SDK_CERT_DIR)}`,
     gmChannel
       ? "# GM TLS channel (chain.smCryptoChannel: true): the SM2 sign and encryption pairs."
-      : `# RSA TLS channel (chain.smCryptoChannel: false${model.chain.smCrypto ? ", also on this GM chain" : ""}): the agency's RSA SDK certificate.`,
+      : hasRsaChannel(model.chain)
+        ? `# RSA TLS channel (chain.smCryptoChannel: false${model.chain.smCrypto ? ", also on this GM chain" : ""}): the agency's RSA SDK certificate.`
+        : "# secp256k1 TLS channel (chain.rsaCryptoChannel: false): the agency's secp256k1 SDK certificate under the chain CA.",
     ...Object.entries(files).map(([key, file]) => `${key} = ${tomlString(`${SDK_CERT_DIR}/${file}`)}`),
     "",
     "[network]",

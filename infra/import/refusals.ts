@@ -26,6 +26,7 @@ const CHAIN_SETTINGS: { name: string; read: (n: NodeFolder) => string }[] = [
   { name: "[chain] id", read: (n) => String(n.config.chain.id) },
   { name: "[chain] sm_crypto", read: (n) => String(n.config.chain.smCrypto) },
   { name: "[chain] sm_crypto_channel", read: (n) => String(n.config.chain.smCryptoChannel) },
+  { name: "[chain] rsa_crypto_channel", read: (n) => String(n.config.chain.rsaCryptoChannel) },
   { name: "[compatibility] supported_version", read: (n) => n.config.supportedVersion },
 ];
 

@@ -125,6 +125,8 @@ export function deriveTopology(
       id: chain.id,
       smCrypto: chain.smCrypto,
       smCryptoChannel: chain.smCryptoChannel,
+      // generator writes no rsa_crypto_channel, which a 2.11 node reads as false: keep that channel.
+      ...(chain.rsaCryptoChannel ? {} : { rsaCryptoChannel: false }),
       version: first.config.supportedVersion,
       // New certificates (a node added later) get the lifetime the tool that made the chain used.
       certValidityDays: Math.min(36500, Math.max(1, validityDays(identity))),

@@ -72,6 +72,8 @@ export interface ChainSpec {
   id?: number;
   smCrypto?: boolean;
   smCryptoChannel?: boolean;
+  /** [chain] rsa_crypto_channel, default true; false: the SDK channel uses the node's secp256k1 set. */
+  rsaCryptoChannel?: boolean;
   version?: string;
   certValidityDays?: number;
   install?: boolean;
@@ -98,6 +100,12 @@ export interface Chain {
   id: number;
   smCrypto: boolean;
   smCryptoChannel: boolean;
+  /**
+   * Present (false) only when the topology turns the RSA channel off; absent means true. false:
+   * the SDK channel uses the node's secp256k1 set (conf/node.* or GM conf/origin_cert/) and an SDK
+   * certificate from the agency's secp256k1 CA, and no RSA material is made. See sdk-channel.ts.
+   */
+  rsaCryptoChannel?: false;
   /** x.y.z, e.g. "2.11.1"; written as [compatibility] supported_version. */
   version: string;
   certValidityDays: number;

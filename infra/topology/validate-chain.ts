@@ -14,6 +14,7 @@ const CHAIN_KEYS = [
   "id",
   "smCrypto",
   "smCryptoChannel",
+  "rsaCryptoChannel",
   "version",
   "certValidityDays",
   "install",
@@ -103,6 +104,8 @@ export function readChain(c: Checker, value: unknown, installs: boolean): { chai
     install: install ?? true,
     deleteDataOnRemove: c.boolean(map.deleteDataOnRemove, at("deleteDataOnRemove")) ?? false,
   };
+  // Only false is kept: the model of a topology that does not turn the RSA channel off stays as it was.
+  if (c.boolean(map.rsaCryptoChannel, at("rsaCryptoChannel")) === false) chain.rsaCryptoChannel = false;
   const binary = isGiven(map.binary) ? readBinary(c, map.binary, at("binary")) : undefined;
   if (binary !== undefined) chain.binary = binary;
   const blacklist = readNodeIdList(c, map.certificateBlacklist, at("certificateBlacklist"));

@@ -53,7 +53,7 @@ async function node5Pki(keys: ChainPki, model: Model): Promise<NodePki> {
     std: newEcCredential("node", agency.std, validity, "node5"),
     gmSign,
     gmEnc: newEcCredential("gmEnNode", agency.gm!, validity, "node5"),
-    channel: issuedCredential("channelNode", await generateRsaKeyPair(), agency.channelCa, validity),
+    channel: issuedCredential("channelNode", await generateRsaKeyPair(), agency.channelCa!, validity),
     nodeId: gmSign.key.publicKeyHex!,
   };
 }

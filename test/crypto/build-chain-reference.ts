@@ -55,6 +55,7 @@ export const REFERENCE_FILES = {
   chainCa: "ca",
   agencyCa: "agency",
   node: "node",
+  sdk: "sdk",
   channelCa: "chca",
   channelNode: "chnode",
   channelSdk: "chsdk",
@@ -102,6 +103,8 @@ export function makeReferenceCertificates(s: Scratch): void {
   };
   stdIssue("agency", "/CN=agencyA/O=fisco-bcos/OU=agency", "ca", "v4_req");
   stdIssue("node", "/CN=node0/O=fisco-bcos/OU=node", "agency", "v3_req");
+  // build_chain -R (no RSA channel): the SDK certificate under the agency, like a node's.
+  stdIssue("sdk", "/CN=sdk/O=fisco-bcos/OU=sdk", "agency", "v3_req");
 
   // RSA channel: self-signed CA, node and sdk certs without -extfile.
   s.must("genrsa", "-out", "chca.key", "2048");

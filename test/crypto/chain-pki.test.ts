@@ -62,7 +62,7 @@ describe("buildChainPki, GM chain", () => {
       expect(node.gmSign && node.gmEnc).toBeTruthy();
       expect(node.gmSign!.key.algorithm).toBe("sm2");
       expect(node.std.key.algorithm).toBe("secp256k1");
-      expect(node.channel.key.algorithm).toBe("rsa2048");
+      expect(node.channel!.key.algorithm).toBe("rsa2048");
     }
   });
 
@@ -111,26 +111,26 @@ describe("buildChainPki, GM chain", () => {
 
   it("RSA channel certs verify against their agency's channel CA only", () => {
     const [a, b] = pki.agencies;
-    expectLinkOk(s, a.channelCa.certPem, a.channelCa.certPem);
-    expectLinkOk(s, a.sdk.channel.certPem, a.channelCa.certPem);
-    expectLinkOk(s, pki.nodes[0].channel.certPem, a.channelCa.certPem);
-    expectLinkOk(s, pki.nodes[2].channel.certPem, b.channelCa.certPem);
-    expect(verifyLink(s, pki.nodes[2].channel.certPem, a.channelCa.certPem).ok).toBe(false);
+    expectLinkOk(s, a.channelCa!.certPem, a.channelCa!.certPem);
+    expectLinkOk(s, a.sdk.channel!.certPem, a.channelCa!.certPem);
+    expectLinkOk(s, pki.nodes[0].channel!.certPem, a.channelCa!.certPem);
+    expectLinkOk(s, pki.nodes[2].channel!.certPem, b.channelCa!.certPem);
+    expect(verifyLink(s, pki.nodes[2].channel!.certPem, a.channelCa!.certPem).ok).toBe(false);
   });
 
   it("an agency's nodes share one channel key but each has its own channel certificate", () => {
     const [n0, n1, n2] = pki.nodes;
-    expect(n0.channel.key).toEqual(n1.channel.key);
-    expect(n0.channel.certPem).not.toBe(n1.channel.certPem);
-    expect(n2.channel.key.privateKeyPem).not.toBe(n0.channel.key.privateKeyPem);
-    const keys = pki.agencies.flatMap((a) => [a.channelCa.key.privateKeyPem, a.sdk.channel.key.privateKeyPem]);
-    expect(new Set([...keys, n0.channel.key.privateKeyPem, n2.channel.key.privateKeyPem]).size).toBe(6);
+    expect(n0.channel!.key).toEqual(n1.channel!.key);
+    expect(n0.channel!.certPem).not.toBe(n1.channel!.certPem);
+    expect(n2.channel!.key.privateKeyPem).not.toBe(n0.channel!.key.privateKeyPem);
+    const keys = pki.agencies.flatMap((a) => [a.channelCa!.key.privateKeyPem, a.sdk.channel!.key.privateKeyPem]);
+    expect(new Set([...keys, n0.channel!.key.privateKeyPem, n2.channel!.key.privateKeyPem]).size).toBe(6);
   });
 
   it("every key matches its certificate (openssl pkey -pubout vs x509 -pubkey)", () => {
     const credentials: Credential[] = [pki.authority.std, pki.authority.gm!];
-    for (const a of pki.agencies) credentials.push(a.std, a.gm!, a.channelCa, a.sdk.channel, a.sdk.gmSign!, a.sdk.gmEnc!);
-    for (const n of pki.nodes) credentials.push(n.std, n.gmSign!, n.gmEnc!, n.channel);
+    for (const a of pki.agencies) credentials.push(a.std, a.gm!, a.channelCa!, a.sdk.channel!, a.sdk.gmSign!, a.sdk.gmEnc!);
+    for (const n of pki.nodes) credentials.push(n.std, n.gmSign!, n.gmEnc!, n.channel!);
     for (const c of credentials) expectKeyMatchesCert(s, c);
   });
 

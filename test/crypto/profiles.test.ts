@@ -23,6 +23,7 @@ async function makeOurCertificates(): Promise<Record<ProfileName, Credential>> {
     chainCa,
     agencyCa,
     node: newEcCredential("node", agencyCa, VALIDITY, "node0"),
+    sdk: newEcCredential("sdk", agencyCa, VALIDITY),
     channelCa,
     channelNode: issuedCredential("channelNode", chnodeKey, channelCa, VALIDITY),
     channelSdk: issuedCredential("channelSdk", chsdkKey, channelCa, VALIDITY),
@@ -59,6 +60,13 @@ const EXPECTED: Record<ProfileName, { subject: string; issuer: string; sigAlg: s
   },
   node: {
     subject: "CN = node0, O = fisco-bcos, OU = node",
+    issuer: "CN = agencyA, O = fisco-bcos, OU = agency",
+    sigAlg: "ecdsa-with-SHA256",
+    version: 3,
+    ext: ["CA:FALSE", "X509v3 Key Usage: \n                Digital Signature, Non Repudiation, Key Encipherment"],
+  },
+  sdk: {
+    subject: "CN = sdk, O = fisco-bcos, OU = sdk",
     issuer: "CN = agencyA, O = fisco-bcos, OU = agency",
     sigAlg: "ecdsa-with-SHA256",
     version: 3,

@@ -88,8 +88,8 @@ describe("renderNodeFolder", () => {
     expect(content(files, "node1/conf/gmennode.crt")).toBe(node.gmEnc!.certPem);
     expect(content(files, "node1/conf/origin_cert/node.crt")).toBe(node.std.certPem + agency.std.certPem + pki.authority.std.certPem);
     expect(content(files, "node1/conf/origin_cert/ca.crt")).toBe(pki.authority.std.certPem);
-    expect(content(files, "node1/conf/channel_cert/ca.crt")).toBe(agency.channelCa.certPem);
-    expect(content(files, "node1/conf/channel_cert/node.key")).toBe(node.channel.key.privateKeyPem);
+    expect(content(files, "node1/conf/channel_cert/ca.crt")).toBe(agency.channelCa!.certPem);
+    expect(content(files, "node1/conf/channel_cert/node.key")).toBe(node.channel!.key.privateKeyPem);
     expect(content(files, "node1/conf/gmnode.key")).toBe(node.gmSign!.key.privateKeyPem);
   });
 
@@ -177,7 +177,7 @@ describe("renderSdkFolder", () => {
       ["sdk/gm/gmsdk.publickey", 0o644],
       ["sdk/config.toml", 0o644],
     ]);
-    expect(content(files, "sdk/ca.crt")).toBe(agency.channelCa.certPem);
+    expect(content(files, "sdk/ca.crt")).toBe(agency.channelCa!.certPem);
     expect(content(files, "sdk/gm/gmsdk.crt")).toBe(agency.sdk.gmSign!.certPem + agency.gm!.certPem + pki.authority.gm!.certPem);
     expect(content(files, "sdk/gm/gmensdk.crt")).toBe(agency.sdk.gmEnc!.certPem);
     expect(content(files, "sdk/gm/gmsdk.publickey")).toBe(`${agency.sdk.gmSign!.key.publicKeyHex}\n`);

@@ -2,6 +2,8 @@
  * What adopting imported nodes on their hosts needs (pure): which settings files mean the same as
  * ours (config.ini with its defaults, peer lists as sets, comments and layout ignored; group.N.ini),
  * and the refusal of a node whose folder is not the one the topology keeps it in (its name or `folder:`).
+ * A generator node (no rsa_crypto_channel in its config.ini) means the same as ours once the
+ * topology says chain.rsaCryptoChannel: false, as import writes it.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +12,10 @@ import { renderConfigIni } from "../../infra/fisco/config-ini";
 import { renderGroupIni } from "../../infra/fisco/genesis";
 import { adoptedInstalls } from "../../infra/import/adopted-install";
 import { configIniMeaning, meaningDifferences } from "../../infra/import/ini-meaning";
+import type { NodeSpec } from "../../infra/topology/types";
 import { validateTopology } from "../../infra/topology/validate";
+import { type FixtureSpec, generatorConfigIni, labelOf } from "./chain-fixture";
+import { generatorGm, generatorStd } from "./fixtures";
 
 const model = validateTopology(
   {
@@ -93,5 +98,52 @@ describe("adoptedInstalls", () => {
     const named = { ...model, nodes: model.nodes.map((n) => (n.name === "node0" ? { ...n, folder: "node_127.0.0.2_30300" } : n)) };
     const folders = { node0: { folder: "node_127.0.0.2_30300", nodeId: ID, settings: {} } };
     expect(adoptedInstalls(folders, named).node0).toEqual({ nodeId: ID, sameMeaning: "" });
+  });
+});
+
+describe("a node generator made (its config.ini names no rsa_crypto_channel, which 2.11 reads as false)", () => {
+  /** The topology import derives from generator packages: generator's supported_version, its folder names. */
+  const importedModel = (spec: FixtureSpec, rsaCryptoChannel?: false) => {
+    const names = new Map(spec.nodes.map((n) => [n, labelOf(spec, n).replace(/\./g, "_")]));
+    const agencies: Record<string, { nodes: Record<string, NodeSpec> }> = {};
+    for (const n of spec.nodes) {
+      agencies[n.agency] ??= { nodes: {} };
+      agencies[n.agency].nodes[names.get(n)!] = {
+        host: n.ip.replace(/\./g, "_"),
+        p2pPort: n.p2pPort,
+        channelPort: n.channelPort,
+        rpcPort: n.rpcPort,
+        folder: labelOf(spec, n),
+      };
+    }
+    const hosts = Object.fromEntries(
+      [...new Set(spec.nodes.map((n) => n.ip))].map((ip) => [
+        ip.replace(/\./g, "_"),
+        {
+          address: ip, // Like import: another address is another machine, reached over SSH (never contacted here).
+          connection: ip.startsWith("127.") ? ("local" as const) : { ssh: {} },
+          deployDir: "/srv/fisco",
+        },
+      ]),
+    );
+    const chain = { id: spec.chainId, smCrypto: spec.gm, version: "2.9.0", install: false, ...(rsaCryptoChannel === false ? { rsaCryptoChannel } : {}) };
+    return { model: validateTopology({ chain, hosts, agencies, groups: {} }, "test"), names };
+  };
+
+  it.each([
+    { name: "GM", spec: generatorGm },
+    { name: "standard", spec: generatorStd },
+  ])("$name: with chain.rsaCryptoChannel false (as import sets it) its config.ini means ours, so it is adopted without a restart", ({ spec }) => {
+    const { model: adopted, names } = importedModel(spec, false);
+    const { model: before } = importedModel(spec);
+    for (const n of spec.nodes) {
+      const folders = { [names.get(n)!]: { folder: labelOf(spec, n), nodeId: ID, settings: { "config.ini": generatorConfigIni(spec, n) } } };
+      const theirs = configIniMeaning(generatorConfigIni(spec, n));
+      expect(meaningDifferences(theirs, configIniMeaning(renderConfigIni(adopted, names.get(n)!)))).toEqual([]);
+      expect(adoptedInstalls(folders, adopted)[names.get(n)!].sameMeaning).toMatch(/^config\.ini=[0-9a-f]{64}:[0-9a-f]{64}$/);
+      // Before chain.rsaCryptoChannel: ours enabled the RSA channel, and adopting restarted the node.
+      expect(meaningDifferences(theirs, configIniMeaning(renderConfigIni(before, names.get(n)!)))).toEqual(["chain.rsa_crypto_channel: false → true"]);
+      expect(adoptedInstalls(folders, before)[names.get(n)!].sameMeaning).toBe("");
+    }
   });
 });

@@ -196,7 +196,7 @@ function rendererModel(spec: FixtureSpec): Model {
 }
 
 /** config.ini as generator's tpl/config.ini(.gm) comes out of configparser (reference §2). */
-function generatorConfigIni(spec: FixtureSpec, node: FixtureNode): string {
+export function generatorConfigIni(spec: FixtureSpec, node: FixtureNode): string {
   const peers = spec.nodes.map((n, i) => `node.${i} = ${n.ip}:${n.p2pPort}`);
   const keys = spec.gm ? ["key = gmnode.key", "cert = gmnode.crt", "ca_cert = gmca.crt"] : ["key = node.key", "cert = node.crt", "ca_cert = ca.crt"];
   return [

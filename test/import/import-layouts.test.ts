@@ -192,6 +192,9 @@ describe.each(CASES)("import: $name", (c) => {
     expect(model.chain).toMatchObject({ id: spec.chainId, smCrypto: spec.gm, smCryptoChannel: false, install: false });
     expect(model.chain.version).toBe(spec.layout === "build_chain" ? "2.11.1" : "2.9.0");
     expect(model.chain.certValidityDays).toBe(spec.layout === "build_chain" ? 36500 : 3650);
+    // generator's config.ini names no rsa_crypto_channel (2.11 reads false); build_chain's says true.
+    expect(model.chain.rsaCryptoChannel).toBe(spec.layout === "build_chain" ? undefined : false);
+    expect((config["bcos:topology"] as { chain: Record<string, unknown> }).chain.rsaCryptoChannel).toBe(spec.layout === "build_chain" ? undefined : false);
     expect(Object.fromEntries(model.hosts.map((h) => [h.name, h.address]))).toEqual(expected.hosts);
     // Loopback addresses become local hosts; others (192.0.2.x, documentation addresses never contacted) SSH hosts.
     for (const h of model.hosts) expect(h.connection.kind).toBe(h.address.startsWith("127.") ? "local" : "ssh");

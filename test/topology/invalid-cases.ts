@@ -77,6 +77,13 @@ const specs: CaseSpec[] = [
   { name: "quoted chain id", edit: (t) => void (t.chain.id = "1"), path: "chain.id", value: "1", messagePart: "not a string", fixPart: "without quotes" },
   { name: "smCrypto not a boolean", edit: (t) => void (t.chain.smCrypto = "yes"), path: "chain.smCrypto", value: "yes", messagePart: "true or false" },
   {
+    name: "rsaCryptoChannel not a boolean",
+    edit: (t) => void (t.chain.rsaCryptoChannel = "off"),
+    path: "chain.rsaCryptoChannel",
+    value: "off",
+    messagePart: "true or false",
+  },
+  {
     name: "GM channel without GM",
     edit: (t) => void Object.assign(t.chain, { smCrypto: false, smCryptoChannel: true }),
     path: "chain.smCryptoChannel",

@@ -239,6 +239,17 @@ describe("accepted shapes", () => {
     expect(model.chain).toMatchObject({ version: "2.9.0", smCrypto: true, smCryptoChannel: true, binary: { path: "./bin/fisco-bcos" } });
   });
 
+  it("keeps chain.rsaCryptoChannel only when false: true and absent give the same model as before", () => {
+    const absent = validateTopology(baseTopology());
+    const on = baseTopology();
+    on.chain.rsaCryptoChannel = true;
+    expect(validateTopology(on)).toEqual(absent);
+    expect(absent.chain).not.toHaveProperty("rsaCryptoChannel");
+    const off = baseTopology();
+    off.chain.rsaCryptoChannel = false;
+    expect(validateTopology(off).chain).toEqual({ ...absent.chain, rsaCryptoChannel: false });
+  });
+
   it("accepts every genesis setting at its boundary", () => {
     const t = baseTopology();
     Object.assign(t.groups["2"], {
