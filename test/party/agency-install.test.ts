@@ -111,6 +111,9 @@ describe("agency stacks install their own nodes in a shared deployDir (stateful 
           expect(envOf(c.inputs.create).node ?? "", `${agency} ${name}`).not.toBe(other);
         }
       }
+      // What its HostedNodes records is what its removal and destroy may ever act on: its own nodes.
+      const record = stacks.get(names[agency])!.resources.get(`pulumi-nodejs:dynamic/bcos:HostedNodes::${agency}-hosted-nodes`)!;
+      expect(Object.keys(record.outputs.nodes as object).sort(), agency).toEqual([...own[agency]]);
       const binary = [...commands].filter(([n]) => n.startsWith("install-binary-"));
       expect(binary, agency).toHaveLength(1);
       expect(binary[0][1].inputs.stdin).toBe(SHARED_BINARY_INSTALL_STDIN);
