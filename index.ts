@@ -57,7 +57,7 @@ const partyOutputs: Promise<object> | undefined =
   partySetting.kind === "committee"
     ? createCommittee({ model, exchange: exchange!, validity })
     : partySetting.kind === "agency"
-      ? createAgencyParty({ model, agency: partySetting.agency, exchange: exchange!, validity, outputDir })
+      ? createAgencyParty({ model, agency: partySetting.agency, exchange: exchange!, validity, outputDir, healthTimeoutSeconds, movedNodes })
       : undefined;
 // A mode's outputs are null in the other mode: an undefined export makes the engine warn on every run.
 const partyOutput = (key: string) => partyOutputs?.then((o) => (o as Record<string, unknown>)[key] ?? null) ?? null;

@@ -3,6 +3,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import {
   BINARY_INSTALL_STDIN,
+  SHARED_BINARY_INSTALL_STDIN,
   bashCommand,
   binaryInstallCommand,
   binaryRevision,
@@ -40,10 +41,16 @@ export interface NodeInstallArgs {
    * returns every group each node has been declared in: the rolling order is made over those.
    */
   recordPlacement: (install: NodeInstall) => pulumi.Output<Record<string, number[]>>;
+  /**
+   * An agency stack (its name): its deployDirs may hold other agencies' nodes. Its upload goes
+   * to a folder of its own, and the binary is never replaced under another stack's nodes
+   * (SHARED_BINARY_INSTALL_STDIN).
+   */
+  party?: string;
 }
 
-/** Where an SSH host receives the uploaded binary before it is checked and put in place. */
-const uploadPath = (host: Host) => `${host.deployDir}/.upload/fisco-bcos`;
+/** Where an SSH host receives the uploaded binary before it is checked and put in place; a party's own folder in a shared deployDir. */
+const uploadPath = (host: Host, party?: string) => `${host.deployDir}/.upload/${party === undefined ? "" : `${party}/`}fisco-bcos`;
 
 /** The resource name part for a machine: `<address>-<port>`, IPv6 without brackets and colons. */
 const machineLabel = (host: Host) => hostMachine(host).replace(/[[\]]/g, "").replace(/:/g, "-");
@@ -140,7 +147,7 @@ export class NodeInstall extends pulumi.ComponentResource {
       else if (connection === undefined) origin = { file: path.resolve(binary.path!) };
       else {
         // Provider versions differ on whether CopyToRemote creates missing parent folders; make them.
-        const makeFolder = bashCommand(`mkdir -p ${shellQuote(path.posix.dirname(uploadPath(host)))}`);
+        const makeFolder = bashCommand(`mkdir -p ${shellQuote(path.posix.dirname(uploadPath(host, args.party)))}`);
         const uploadFolder = hostCommand(
           `${name}-upload-folder-${site.label}`,
           connection,
@@ -150,11 +157,11 @@ export class NodeInstall extends pulumi.ComponentResource {
         dependsOn.push(
           new command.remote.CopyToRemote(
             `${name}-upload-${site.label}`,
-            { connection, source: new pulumi.asset.FileAsset(binary.path!), remotePath: uploadPath(host) },
+            { connection, source: new pulumi.asset.FileAsset(binary.path!), remotePath: uploadPath(host, args.party) },
             { ...keep, dependsOn: [uploadFolder], aliases: oldNames("upload", named) },
           ),
         );
-        origin = { file: uploadPath(host) };
+        origin = { file: uploadPath(host, args.party) };
       }
       const install = binaryInstallCommand({
         deployDir: host.deployDir,
@@ -162,11 +169,13 @@ export class NodeInstall extends pulumi.ComponentResource {
         sha256: binary.sha256 ?? revision,
         version: model.chain.version,
         smCrypto: model.chain.smCrypto,
+        ...(args.party !== undefined ? { sharedBy: args.owner } : {}),
       });
+      const stdin = args.party === undefined ? BINARY_INSTALL_STDIN : SHARED_BINARY_INSTALL_STDIN;
       this.binaries[site.key] = hostCommand(
         `${name}-binary-${site.label}`,
         connection,
-        { create: install, update: install, stdin: BINARY_INSTALL_STDIN },
+        { create: install, update: install, stdin },
         { ...keep, dependsOn, aliases: oldNames("binary", named) },
       );
     }

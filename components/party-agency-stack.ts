@@ -5,8 +5,8 @@
  * consortium shares, and makes what it can: its agency keys and requests, its nodes' keys (their
  * IDs are what the committee needs for genesis), and once the committee certified it, its nodes'
  * certificates, SDK credentials and, with the genesis of its groups, its handover package. Its
- * bundle carries its requests, certificates, node IDs and p2p endpoints. Installs and membership
- * transactions are not made in this mode yet.
+ * bundle carries its requests, certificates, node IDs and p2p endpoints. With chain.install in its
+ * copy it installs its own nodes once their package can be made (party-agency-install.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AgencyPki, ChainPki, Credential, NodePki } from "../infra/crypto/types";
@@ -24,6 +24,7 @@ import { credential, plainCredential, type CredentialOutputs, type Validity } fr
 import { anchoredTo, BUNDLE_OUTPUT, openExchange, pinCommittee, readParties, reportWaiting } from "./exchange";
 import { Group } from "./group";
 import { agencyRequests, certificatesFromCommittee, type AgencyRequests } from "./party-agency";
+import { createAgencyInstall, type AgencyInstallArgs } from "./party-agency-install";
 
 export interface AgencyPartyArgs {
   /** This agency's validated copy of the topology (checked against the committee's approved plan). */
@@ -35,6 +36,10 @@ export interface AgencyPartyArgs {
   outputDir: string;
   /** Where the waiting line goes; default pulumi.log.info. */
   log?: (line: string) => void;
+  /** With chain.install: `bcos:healthTimeoutSeconds` (default 60). */
+  healthTimeoutSeconds?: number;
+  /** With chain.install: `bcos:movedNodes`, its own nodes moved by hand. */
+  movedNodes?: string[];
 }
 
 export interface AgencyPartyOutputs {
@@ -93,6 +98,7 @@ export async function createAgencyParty(args: AgencyPartyArgs): Promise<AgencyPa
   const kinds = smCrypto ? (["gm", "std"] as const) : (["std"] as const);
   const certified = read.committee !== undefined && kinds.every((k) => read.committee!.bundle.certificates[issuedCertificateName(agency, k)]);
   let packagePath: string | undefined;
+  let ready: AgencyInstallArgs["ready"];
   const heldSecrets = [
     requests.keys.std,
     ...(requests.keys.gm ? [requests.keys.gm] : []),
@@ -111,8 +117,18 @@ export async function createAgencyParty(args: AgencyPartyArgs): Promise<AgencyPa
       const files = pulumi.all([chainPkiOf, genesis]).apply(([p, g]) => agencyPackageFiles(approved, p, agency, g));
       packagePath = `${args.outputDir}/${agency}.tar.gz`;
       new PackageFile(`${agency}-package`, { path: packagePath, files }, { parent });
+      ready = { pki: chainPkiOf, genesis };
     }
   }
+  createAgencyInstall({
+    agency,
+    copy,
+    ready,
+    nodeIds: Object.fromEntries(Object.entries(nodeKeys).map(([n, k]) => [n, k.nodeId])),
+    healthTimeoutSeconds: args.healthTimeoutSeconds,
+    movedNodes: args.movedNodes,
+    parent,
+  });
 
   const content = pulumi
     .all([pulumi.all(requests.csrs), certificates, nodeIds])

@@ -26,6 +26,8 @@ export interface InstallArgs {
   nodeIds: Record<string, pulumi.Input<string>>;
   /** An imported stack's nodes: adopted where they run (infra/import/adopted-install.ts). */
   adopted?: Record<string, NodeAdoption>;
+  /** An agency stack: see NodeInstallArgs.party. */
+  party?: string;
 }
 
 /** Node folders carry this in their marker: installs and removals act only on their own. */
@@ -43,6 +45,7 @@ export function createInstall(name: string, model: Model, args: InstallArgs, par
       owner: args.owner,
       movedNodes: args.movedNodes,
       adopted: args.adopted,
+      ...(args.party !== undefined ? { party: args.party } : {}),
       recordPlacement: (made) => {
         hostedNodes = recordHostedNodes(name, model, args.owner, args.movedNodes ?? [], args.nodeIds, made, parent);
         return hostedNodes.seen;

@@ -21,6 +21,11 @@ export interface BinaryInstall {
   version: string;
   /** A GM chain needs a GM build (` gm` after the version). */
   smCrypto: boolean;
+  /**
+   * Set by an agency stack, whose deployDir other agencies' nodes may share: this stack
+   * (`<project>/<stack>`), and the binary is placed as `SHARED_BINARY_INSTALL_STDIN` does.
+   */
+  sharedBy?: string;
 }
 
 /** The command line (`env … bash -s`); the script comes on stdin (`BINARY_INSTALL_STDIN`). */
@@ -32,8 +37,20 @@ export function binaryInstallCommand(install: BinaryInstall): string {
     expected_sha256: install.sha256,
     expected_version: install.version,
     require_gm: install.smCrypto ? 1 : 0,
+    // Only an agency stack's command carries it: single-stack commands stay as they were.
+    ...(install.sharedBy !== undefined ? { owner: install.sharedBy } : {}),
   });
 }
 
-/** What the binary command reads on stdin. */
-export const BINARY_INSTALL_STDIN = stdinScript(scriptBody("install-binary.sh"));
+const FETCH = scriptBody("fetch-binary.sh");
+
+/** What the binary command reads on stdin: fetch and check, then put in place (replacing a different one). */
+export const BINARY_INSTALL_STDIN = stdinScript(FETCH + scriptBody("place-binary.sh"));
+
+/**
+ * The same for a deployDir other stacks' nodes may share: a binary is put in place where there is
+ * none and kept when equal; a different one is replaced only while no other stack's node folder
+ * is there, and refused otherwise (it is what their nodes run from; replacing it would change
+ * their binary at their next restart, or under a node started from the path).
+ */
+export const SHARED_BINARY_INSTALL_STDIN = stdinScript(FETCH + scriptBody("place-shared-binary.sh"));

@@ -1,5 +1,5 @@
 /** Host-side scripts (install, update, removal) and what they are fed; plain functions, no Pulumi. */
-export { BINARY_INSTALL_STDIN, binaryInstallCommand, type BinaryInstall, type BinaryOrigin } from "./binary-script";
+export { BINARY_INSTALL_STDIN, SHARED_BINARY_INSTALL_STDIN, binaryInstallCommand, type BinaryInstall, type BinaryOrigin } from "./binary-script";
 export { binaryRevision } from "./binary-revision";
 export { hostMachine, hostSite, type HostSite } from "./host-site";
 export { installedNodes, installedNodesCommand, type InstalledNodes, type NodeFolders } from "./installed-nodes";

@@ -23,7 +23,7 @@ import { type RunResult, runStack, stacks, stateText, unchanged } from "./statef
 const host = { server: { address: "127.0.0.2", connection: "local", deployDir: "/opt/fisco" } };
 const node = (i: number) => ({ host: "server", p2pPort: 30400 + i, channelPort: 20400 + i, rpcPort: 8600 + i });
 const topology = (extra: Record<string, unknown> = {}) => ({
-  chain: { id: 1, smCrypto: true },
+  chain: { id: 1, smCrypto: true, install: false },
   hosts: host,
   agencies: { agencyA: { nodes: { node0: node(0), node1: node(1) } }, agencyB: { nodes: { node2: node(2), ...extra } } },
   groups: {

@@ -52,9 +52,3 @@ if [ "$require_gm" = 1 ]; then
     esac
 fi
 
-if [ -f "$binary" ] && cmp -s "$candidate" "$binary"; then
-    echo "fisco-bcos $reported at $binary: unchanged"
-else
-    mv -f "$candidate" "$binary"
-    echo "fisco-bcos $reported installed at $binary"
-fi
