@@ -28,7 +28,7 @@ import { rpcResult, waitFor } from "../standin/harness";
 const REPO = join(__dirname, "..", "..");
 const PREFIX = "bcos-agency-install-rig-";
 /** Port bases no other test file uses. */
-const P2P_BASE = 35100;
+const P2P_BASE = 32200;
 const CHANNEL_BASE = 25100;
 const RPC_BASE = 13100;
 const NODES = { agencyA: ["node0", "node1"], agencyB: ["node2", "node3"] } as const;
