@@ -56,9 +56,9 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
     plan.agencies.map((a) => a.name),
     plan,
   );
-  // Its own last bundle (its file, or its own stack's output): the genesis it published and the
-  // agency certificates it issued before.
-  const own = await exchange.source.fetch("committee");
+  // Its own last bundle in the folder: the genesis it published and the agency certificates it
+  // issued before. (With a stacks exchange the committee does not read its own output yet.)
+  const own = args.exchange.kind === "dir" ? await exchange.source.fetch("committee") : undefined;
   const ownBundle = own && verifyPublished(own, "committee", plan);
   const published = ownBundle?.genesis ?? [];
   // An agency whose bundle is missing now keeps its certificates (see infra/party/missing-bundles.ts).

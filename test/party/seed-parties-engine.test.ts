@@ -48,7 +48,9 @@ afterAll(() => {
   if (engine && !process.env.BCOS_RIG_KEEP) rmSync(engine.work, { recursive: true, force: true });
 });
 
-describe.each(["dir", "stacks"] as ExchangeKind[])("the seed as five party stacks over a %s exchange (real engine, chain.install: false)", (kind) => {
+// Skipped: written in session 5 but not yet run under the engine (the test lock was busy); run it
+// alone (flock … npx vitest run test/party/seed-parties-engine.test.ts) and unskip when it passes.
+describe.skip.each(["dir", "stacks"] as ExchangeKind[])("the seed as five party stacks over a %s exchange (real engine, chain.install: false)", (kind) => {
   let parties: SeedParties;
   let genesisBefore: Record<number, string> = {};
 
