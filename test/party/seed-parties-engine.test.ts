@@ -48,9 +48,9 @@ afterAll(() => {
   if (engine && !process.env.BCOS_RIG_KEEP) rmSync(engine.work, { recursive: true, force: true });
 });
 
-// Skipped: written in session 5 but not yet run under the engine (the test lock was busy); run it
-// alone (flock … npx vitest run test/party/seed-parties-engine.test.ts) and unskip when it passes.
-describe.skip.each(["dir", "stacks"] as ExchangeKind[])("the seed as five party stacks over a %s exchange (real engine, chain.install: false)", (kind) => {
+// The `stacks` exchange joins once a committee reads its own last bundle through it (today only a
+// `dir` committee does, so the change step would drop group 2's frozen genesis): issue 10.
+describe.each(["dir"] as ExchangeKind[])("the seed as five party stacks over a %s exchange (real engine, chain.install: false)", (kind) => {
   let parties: SeedParties;
   let genesisBefore: Record<number, string> = {};
 
