@@ -14,6 +14,7 @@ import type { BundleGenesis, PartyBundle } from "../infra/exchange/bundle";
 import { anchorsOf } from "../infra/exchange/exchange";
 import { agencyBundleContent, approvedPlanOf, issuedCertificateName, type AgencyCertificatePems } from "../infra/party/party-bundles";
 import { assertApprovedPlan } from "../infra/party/approved-plan";
+import { assertCommitteeBundleKept } from "../infra/party/missing-bundles";
 import type { ExchangeSetting } from "../infra/party/settings";
 import { agencyWaits, type WaitingFor } from "../infra/party/waiting";
 import { KeyPair } from "../infra/providers/key-pair";
@@ -75,6 +76,7 @@ export async function createAgencyParty(args: AgencyPartyArgs): Promise<AgencyPa
   const others = copy.agencies.map((a) => a.name).filter((a) => a !== agency);
   // Read and checked before the first resource: an unapproved change changes nothing.
   const read = await readParties(exchange.source, ["committee", ...others], copy);
+  if (!read.committee) await assertCommitteeBundleKept(exchange.source, args.exchange, agency, copy);
   const approved = read.committee ? approvedPlanOf(read.committee.bundle, read.committee.published.source) : undefined;
   if (approved) assertApprovedPlan(approved, copy, agency);
   // Until the committee published, the agency's own copy names its nodes (keys and IDs only).

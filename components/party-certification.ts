@@ -5,7 +5,7 @@
  * The Certificate provider keeps it across runs (re-issued only when the key changes or it nears
  * expiry, as in the single-stack path), so the agency's certificate does not change each run.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { AgencyCertKind } from "../infra/crypto/csr";
 import type { ProfileName } from "../infra/crypto/profiles";
 import type { CheckedRequests } from "../infra/party/agency-requests";
@@ -22,6 +22,8 @@ export interface CertifyAgenciesArgs {
   /** The committee's chain CAs (ChainAuthority's std and gm). */
   authority: { std: CredentialOutputs; gm?: CredentialOutputs };
   validity: Validity;
+  /** Per agency, an output its certificates wait for (a check that throws stops them before they are issued). */
+  confirmed?: Record<string, pulumi.Output<unknown>>;
 }
 
 /** Per agency, the certificates issued for its requests (PEM outputs); an agency with no request yet has none. */
@@ -54,7 +56,7 @@ export function certifyAgencies(args: CertifyAgenciesArgs, parent?: pulumi.Resou
         {
           profile: PROFILE[kind].profile,
           subjectName: agency,
-          subjectPublicKeyPem: pin.fingerprints.apply(() => request.publicKeyPem),
+          subjectPublicKeyPem: pulumi.all([pin.fingerprints, args.confirmed?.[agency]]).apply(() => request.publicKeyPem),
           issuerCertPem: issuer.certPem,
           issuerPrivateKeyPem: issuer.privateKeyPem,
           validityDays: validity.validityDays,

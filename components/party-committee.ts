@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BundleGenesis, PartyBundle } from "../infra/exchange/bundle";
 import { verifyPublished } from "../infra/exchange/exchange";
 import { checkAgencyRequests } from "../infra/party/agency-requests";
+import { assertOwnBundle, keptRequests } from "../infra/party/missing-bundles";
 import { committeeBundleContent } from "../infra/party/party-bundles";
 import type { ExchangeSetting } from "../infra/party/settings";
 import { committeeWaits, type WaitingFor } from "../infra/party/waiting";
@@ -55,15 +56,25 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
     plan.agencies.map((a) => a.name),
     plan,
   );
-  const requests = checkAgencyRequests(plan, Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.bundle])));
-  // Its own last bundle in the folder: the genesis it published before.
+  // Its own last bundle in the folder: the genesis it published and the agency certificates it
+  // issued before. (With a stacks exchange the committee does not read its own output yet.)
   const own = args.exchange.kind === "dir" ? await exchange.source.fetch("committee") : undefined;
-  const published = own ? verifyPublished(own, "committee", plan).genesis : [];
+  const ownBundle = own && verifyPublished(own, "committee", plan);
+  const published = ownBundle?.genesis ?? [];
+  // An agency whose bundle is missing now keeps its certificates (see infra/party/missing-bundles.ts).
+  const kept = keptRequests(plan, ownBundle, Object.keys(read));
+  const requests = { ...kept, ...checkAgencyRequests(plan, Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.bundle]))) };
   const parent = new Committee("committee");
   const authority = createChainAuthority(plan, validity, undefined, parent);
-  const sources = Object.fromEntries(Object.entries(read).map(([party, r]) => [party, r.published.source]));
-  const issued = certifyAgencies({ requests, sources, authority: { std: authority.std, gm: authority.gm }, validity }, parent);
   const anchors = pulumi.all([authority.gmCertPem, authority.certPem]).apply(([gm, std]) => ({ gm: gm || undefined, std }));
+  const sources = Object.fromEntries([
+    ...Object.keys(kept).map((party) => [party, `${own!.source} (certified before; its own bundle is missing)`]),
+    ...Object.entries(read).map(([party, r]) => [party, r.published.source]),
+  ]);
+  // Kept certificates are re-signed only if the committee's own chain CA signed the bundle they came from.
+  const ownChecked = anchors.apply((a) => ownBundle && assertOwnBundle(ownBundle, own!.source, a));
+  const confirmed = Object.fromEntries(Object.keys(kept).map((party) => [party, ownChecked]));
+  const issued = certifyAgencies({ requests, sources, authority: { std: authority.std, gm: authority.gm }, validity, confirmed }, parent);
   // Values that reach resources come from bundles whose agency certificates chain to this committee.
   const agencies: Record<string, pulumi.Output<PartyBundle>> = Object.fromEntries(
     Object.entries(read).map(([party, r]) => [party, anchoredTo(r, plan, anchors)]),
@@ -79,7 +90,6 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
   }
   // A genesis it published before stays declared even if a bundle went missing since: deleting
   // it would make a new block 0. Such a group is given the sealer IDs it was frozen with.
-  // (With a stacks exchange the committee does not read its own output yet.)
   const ready = plan.groups.flatMap((g) => {
     if (g.sealers.every((s) => nodeIds[s])) return [g];
     const frozen = published.find((x) => x.groupId === g.id);
