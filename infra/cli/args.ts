@@ -4,12 +4,15 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 export class UsageError extends Error {}
 
 type Flags = NonNullable<ParseArgsConfig["options"]>;
+type FlagsConfig<F extends Flags> = { args: string[]; options: F; strict: true; allowPositionals: false };
+/** Named so the library build can declare parseFlags (parseArgs' own result types are not exported). */
+export type ParsedFlags<F extends Flags> = ReturnType<typeof parseArgs<FlagsConfig<F>>>["values"];
 
 /**
  * A command's arguments (after the command word) as named flags only; an unknown flag, a
  * positional or a flag's missing value is a UsageError naming the command.
  */
-export function parseFlags<F extends Flags>(command: string, argv: string[], flags: F) {
+export function parseFlags<F extends Flags>(command: string, argv: string[], flags: F): ParsedFlags<F> {
   try {
     return parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false }).values;
   } catch (e) {
