@@ -3,7 +3,8 @@
  * agencies' bundles, checks their certificate requests against its topology (the approved plan)
  * before anything is registered, certifies them, makes each group's frozen genesis once the
  * agencies published all its sealers' node IDs, and publishes its bundle (chain CA certificates,
- * issued agency certificates, genesis, the approved plan). Resource names are the single stack's
+ * issued agency certificates, genesis, the approved plan). It reads its own last bundle too, with
+ * either exchange, so a genesis once frozen stays declared (infra/party/missing-bundles.ts). Resource names are the single stack's
  * (`chain-ca-key`, `group-1-genesis`, …) under a `Committee` component.
  */
 import * as pulumi from "@pulumi/pulumi";
