@@ -68,7 +68,8 @@ describe("a committee over a stacks exchange reads its own last bundle (stateful
   it("a sealer added to a frozen group before its ID is published: the genesis stays declared as frozen, and stays so once the ID comes", async () => {
     const committee = await run("committee", AFTER);
     expect(committee.steps["group-1-genesis"]).toBe("same");
-    expect(unchanged(committee), JSON.stringify(committee.steps)).toBe(true);
+    // Only the bundle is written again: it publishes the changed plan.
+    expect(Object.entries(committee.steps).filter(([name, step]) => step !== "same" && name !== "committee-bundle")).toEqual([]);
     expect(committee.outputs.groups).toEqual(frozen);
     // node2 joins the running group later (a membership step): the committee waits for nothing.
     expect(committee.outputs.waitingFor).toEqual({});

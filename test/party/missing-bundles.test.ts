@@ -23,7 +23,7 @@ import { runStack, stateText, unchanged } from "./stateful-mocks";
 
 const node = (i: number) => ({ host: "server", p2pPort: 30500 + i, channelPort: 20500 + i, rpcPort: 8700 + i });
 const PLAN: Model = validateTopology({
-  chain: { id: 1, smCrypto: true },
+  chain: { id: 1, smCrypto: true, install: false },
   hosts: { server: { address: "127.0.0.2", connection: "local", deployDir: "/opt/fisco" } },
   agencies: { agencyA: { nodes: { node0: node(0) } }, agencyB: { nodes: { node1: node(1) } } },
   groups: { 1: { consensus: "pbft", sealers: ["node0", "node1"], timestamp: 1700000000000 } },
