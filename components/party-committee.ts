@@ -3,14 +3,15 @@
  * agencies' bundles, checks their certificate requests against its topology (the approved plan)
  * before anything is registered, certifies them, makes each group's frozen genesis once the
  * agencies published all its sealers' node IDs, and publishes its bundle (chain CA certificates,
- * issued agency certificates, genesis, the approved plan). Resource names are the single stack's
+ * issued agency certificates, genesis, the approved plan). It reads its own last bundle too, with
+ * either exchange, so a genesis once frozen stays declared (infra/party/missing-bundles.ts). Resource names are the single stack's
  * (`chain-ca-key`, `group-1-genesis`, …) under a `Committee` component.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BundleGenesis, PartyBundle } from "../infra/exchange/bundle";
 import { verifyPublished } from "../infra/exchange/exchange";
 import { checkAgencyRequests } from "../infra/party/agency-requests";
-import { assertOwnBundle, keptRequests } from "../infra/party/missing-bundles";
+import { keptGenesis, keptRequests } from "../infra/party/missing-bundles";
 import { committeeBundleContent } from "../infra/party/party-bundles";
 import type { ExchangeSetting } from "../infra/party/settings";
 import { committeeWaits, type WaitingFor } from "../infra/party/waiting";
@@ -56,9 +57,10 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
     plan.agencies.map((a) => a.name),
     plan,
   );
-  // Its own last bundle in the folder: the genesis it published and the agency certificates it
-  // issued before. (With a stacks exchange the committee does not read its own output yet.)
-  const own = args.exchange.kind === "dir" ? await exchange.source.fetch("committee") : undefined;
+  // Its own last bundle (`<dir>/committee.bundle`, or its own stack's `bundle` output read like any
+  // party's): the genesis it froze and the agency certificates it issued before. Used only once it
+  // is shown to be signed on this committee's chain CA keys (below).
+  const own = await exchange.source.fetch("committee");
   const ownBundle = own && verifyPublished(own, "committee", plan);
   const published = ownBundle?.genesis ?? [];
   // An agency whose bundle is missing now keeps its certificates (see infra/party/missing-bundles.ts).
@@ -71,8 +73,8 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
     ...Object.keys(kept).map((party) => [party, `${own!.source} (certified before; its own bundle is missing)`]),
     ...Object.entries(read).map(([party, r]) => [party, r.published.source]),
   ]);
-  // Kept certificates are re-signed only if the committee's own chain CA signed the bundle they came from.
-  const ownChecked = anchors.apply((a) => ownBundle && assertOwnBundle(ownBundle, own!.source, a));
+  // Kept certificates are re-signed, and kept genesis declared, only if the committee's own chain CA signed the bundle they came from.
+  const ownChecked = anchors.apply((a) => keptGenesis(ownBundle, own?.source ?? "", a, args.exchange.kind));
   const confirmed = Object.fromEntries(Object.keys(kept).map((party) => [party, ownChecked]));
   const issued = certifyAgencies({ requests, sources, authority: { std: authority.std, gm: authority.gm }, validity, confirmed }, parent);
   // Values that reach resources come from bundles whose agency certificates chain to this committee.
@@ -88,13 +90,14 @@ export async function createCommittee(args: CommitteeArgs): Promise<CommitteeOut
       nodeIds[node.name] = agencies[node.agency].apply((b) => b.nodes.find((n) => n.name === node.name)!.nodeId);
     }
   }
-  // A genesis it published before stays declared even if a bundle went missing since: deleting
-  // it would make a new block 0. Such a group is given the sealer IDs it was frozen with.
+  // A genesis it published before stays declared even if a bundle went missing or the plan added
+  // a sealer without an ID yet: deleting it would make a new block 0. Such a group is given the
+  // sealer IDs it was frozen with, once its own bundle is shown to be its own.
   const ready = plan.groups.flatMap((g) => {
     if (g.sealers.every((s) => nodeIds[s])) return [g];
     const frozen = published.find((x) => x.groupId === g.id);
     if (!frozen) return [];
-    for (const id of frozen.sealerIds) nodeIds[id] = pulumi.output(id);
+    for (const id of frozen.sealerIds) nodeIds[id] = ownChecked.apply(() => id);
     return [{ ...g, sealers: frozen.sealerIds }];
   });
   const groups = createGroups({ ...plan, groups: ready }, nodeIds, undefined, parent);

@@ -5,6 +5,10 @@
  *   are in its own last bundle, and their keys are the agency's pinned request keys. Dropping
  *   them would delete the certificates and the agency's key pin, and take the certificates out of
  *   the committee's bundle, so the agency would take down everything it built on them.
+ * - The committee keeps declaring each genesis its own last bundle carries, whatever the plan
+ *   and the agencies' bundles say now: deleting it would make a new block 0.
+ * Its own last bundle is `<dir>/committee.bundle`, or (stacks) its own stack's `bundle` output;
+ * either is used only once it is shown to be signed on the committee's current chain CA keys.
  * - An agency whose own last bundle carries the committee's agency certificates refuses to run
  *   without the committee's bundle: it could build nothing without it, and would delete its
  *   certificates, channel and SDK keys and its pin of the committee.
@@ -12,7 +16,7 @@
 import { publicKeyOfCertificate } from "../crypto/adopted-certificate";
 import { agencyCertKinds, type CheckedRequests } from "./agency-requests";
 import { issuedCertificateName } from "./party-bundles";
-import type { PartyBundle } from "../exchange/bundle";
+import type { BundleGenesis, PartyBundle } from "../exchange/bundle";
 import { bundlePath } from "../exchange/dir-source";
 import { anchorsOf, type ExchangeSource, fingerprintsOf, type TrustAnchors, verifyPublished } from "../exchange/exchange";
 import type { ExchangeSetting } from "./settings";
@@ -36,16 +40,27 @@ export function keptRequests(plan: Model, own: PartyBundle | undefined, present:
 
 /**
  * Throws unless the committee's last bundle `own` (from `source`) was signed on its current chain
- * CA keys `current`: only certificates the committee issued itself are kept.
+ * CA keys `current`: only certificates and genesis the committee made itself are kept.
  */
-export function assertOwnBundle(own: PartyBundle, source: string, current: TrustAnchors): void {
+export function assertOwnBundle(own: PartyBundle, source: string, current: TrustAnchors, exchange: ExchangeSetting["kind"]): void {
   const was = fingerprintsOf(anchorsOf(own));
   const is = fingerprintsOf(current);
   if (was.gm !== is.gm || was.std !== is.std) {
+    const fix =
+      exchange === "dir"
+        ? "remove the file and run pulumi up again"
+        : "restore the stack's chain CA keys (chain-ca-key, chain-gmca-key) from a backup of its state; to start a new chain instead, remove the stack's bundle output (pulumi stack export, edit, pulumi stack import) and run pulumi up again";
     throw new Error(
-      `${source}: is not this committee's bundle (its chain CA keys are not the committee's), so the agency certificates in it are not kept; fix: remove the file and run pulumi up again`,
+      `${source}: is not this committee's bundle (its chain CA keys are not the committee's), so the agency certificates and group genesis in it are not kept; fix: ${fix}`,
     );
   }
+}
+
+/** The genesis the committee's last bundle `own` froze, once it is shown to be the committee's own (assertOwnBundle). */
+export function keptGenesis(own: PartyBundle | undefined, source: string, current: TrustAnchors, exchange: ExchangeSetting["kind"]): BundleGenesis[] {
+  if (!own) return [];
+  assertOwnBundle(own, source, current, exchange);
+  return own.genesis;
 }
 
 /**

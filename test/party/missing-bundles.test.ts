@@ -14,7 +14,7 @@ import { createAgencyParty } from "../../components/party-agency-stack";
 import { createCommittee } from "../../components/party-committee";
 import { createChainAuthority } from "../../infra/crypto/chain-pki";
 import { readBundle } from "../../infra/exchange/bundle";
-import { assertOwnBundle } from "../../infra/party/missing-bundles";
+import { assertOwnBundle, keptGenesis } from "../../infra/party/missing-bundles";
 import { committeeBundleContent } from "../../infra/party/party-bundles";
 import type { ExchangeSetting } from "../../infra/party/settings";
 import type { Model } from "../../infra/topology/types";
@@ -90,16 +90,31 @@ describe("a bundle missing from the folder after the parties converged (stateful
   });
 });
 
-describe("the committee keeps certificates only from its own bundle", () => {
+describe("the committee keeps certificates and genesis only from its own bundle", () => {
   const ours = createChainAuthority(true, validity);
   const theirs = createChainAuthority(true, validity);
-  const bundleOf = (ca: typeof ours) => committeeBundleContent({ plan: PLAN, chainCa: { gm: ca.gm!.certPem, std: ca.std.certPem }, issued: {}, genesis: [] });
+  const genesis = [{ groupId: 1, timestamp: 1700000000000, sealerIds: ["a".repeat(128), "b".repeat(128)] }];
+  const bundleOf = (ca: typeof ours) => committeeBundleContent({ plan: PLAN, chainCa: { gm: ca.gm!.certPem, std: ca.std.certPem }, issued: {}, genesis });
   const anchors = { gm: ours.gm!.certPem, std: ours.std.certPem };
 
   it("a committee.bundle signed on another chain CA's keys is refused, naming the file", () => {
-    expect(() => assertOwnBundle(bundleOf(theirs), "/x/committee.bundle", anchors)).toThrow(
-      "/x/committee.bundle: is not this committee's bundle (its chain CA keys are not the committee's), so the agency certificates in it are not kept",
+    expect(() => assertOwnBundle(bundleOf(theirs), "/x/committee.bundle", anchors, "dir")).toThrow(
+      "/x/committee.bundle: is not this committee's bundle (its chain CA keys are not the committee's), so the agency certificates and group genesis in it are not kept; fix: remove the file and run pulumi up again",
     );
-    expect(() => assertOwnBundle(bundleOf(ours), "/x/committee.bundle", anchors)).not.toThrow();
+    expect(() => assertOwnBundle(bundleOf(ours), "/x/committee.bundle", anchors, "dir")).not.toThrow();
+  });
+
+  it("the genesis of a committee.bundle on another chain CA's keys is not kept: refused, naming the file (it was taken unchecked before)", () => {
+    expect(() => keptGenesis(bundleOf(theirs), "/x/committee.bundle", anchors, "dir")).toThrow(
+      "/x/committee.bundle: is not this committee's bundle (its chain CA keys are not the committee's)",
+    );
+    expect(keptGenesis(bundleOf(ours), "/x/committee.bundle", anchors, "dir")).toEqual(genesis);
+    expect(keptGenesis(undefined, "", anchors, "dir")).toEqual([]);
+  });
+
+  it("the committee's own stack output on another chain CA's keys is refused with a fix for a stack", () => {
+    expect(() => keptGenesis(bundleOf(theirs), "stack org/bcos/committee output bundle", anchors, "stacks")).toThrow(
+      /^stack org\/bcos\/committee output bundle: is not this committee's bundle .*; fix: restore the stack's chain CA keys/,
+    );
   });
 });

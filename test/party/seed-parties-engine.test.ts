@@ -48,9 +48,7 @@ afterAll(() => {
   if (engine && !process.env.BCOS_RIG_KEEP) rmSync(engine.work, { recursive: true, force: true });
 });
 
-// The `stacks` exchange joins once a committee reads its own last bundle through it (today only a
-// `dir` committee does, so the change step would drop group 2's frozen genesis): issue 10.
-describe.each(["dir"] as ExchangeKind[])("the seed as five party stacks over a %s exchange (real engine, chain.install: false)", (kind) => {
+describe.each(["dir", "stacks"] as ExchangeKind[])("the seed as five party stacks over a %s exchange (real engine, chain.install: false)", (kind) => {
   let parties: SeedParties;
   let genesisBefore: Record<number, string> = {};
 
